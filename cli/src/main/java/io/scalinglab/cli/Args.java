@@ -1,0 +1,147 @@
+package io.scalinglab.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The flags of one subcommand: {@code --name value}, {@code --name=value}, repeatable flags and
+ * switches. An unknown flag fails with the closest known one, so {@code --confg} says {@code did
+ * you mean --config?}.
+ */
+final class Args {
+  private final Map<String, List<String>> values = new LinkedHashMap<>();
+  private final List<String> positional = new ArrayList<>();
+
+  private Args() {}
+
+  /**
+   * Parses {@code argv} against the known flags.
+   *
+   * @param command the subcommand, for messages
+   * @param withValue flags that take a value (may repeat)
+   * @param switches flags without a value
+   */
+  static Args parse(String command, String[] argv, Set<String> withValue, Set<String> switches) {
+    Args a = new Args();
+    for (int i = 0; i < argv.length; i++) {
+      String arg = argv[i];
+      if (!arg.startsWith("--") || arg.equals("--")) {
+        if (arg.equals("-h")) {
+          a.values.computeIfAbsent("--help", k -> new ArrayList<>()).add("true");
+          continue;
+        }
+        a.positional.add(arg);
+        continue;
+      }
+      String name = arg;
+      String value = null;
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        name = arg.substring(0, eq);
+        value = arg.substring(eq + 1);
+      }
+      if (switches.contains(name)) {
+        if (value != null) {
+          throw new UsageException(name + " takes no value, got '" + value + "'");
+        }
+        a.values.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
+      } else if (withValue.contains(name)) {
+        if (value == null) {
+          if (i + 1 >= argv.length) {
+            throw new UsageException(
+                name + " needs a value. See: scalinglab " + command + " --help");
+          }
+          value = argv[++i];
+        }
+        a.values.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
+      } else {
+        List<String> known = new ArrayList<>(withValue);
+        known.addAll(switches);
+        throw new UsageException(
+            "unknown flag "
+                + name
+                + " for '"
+                + command
+                + "'"
+                + closest(name, known)
+                + ". See: scalinglab "
+                + command
+                + " --help");
+      }
+    }
+    return a;
+  }
+
+  boolean has(String flag) {
+    return values.containsKey(flag);
+  }
+
+  /** The last value of a flag, or {@code fallback}. */
+  String get(String flag, String fallback) {
+    List<String> v = values.get(flag);
+    return v == null ? fallback : v.get(v.size() - 1);
+  }
+
+  /** Every value of a repeatable flag, in order. */
+  List<String> all(String flag) {
+    return values.getOrDefault(flag, List.of());
+  }
+
+  List<String> positional() {
+    return positional;
+  }
+
+  /** An integer flag with a clear message when it is not one. */
+  int getInt(String flag, int fallback, int min) {
+    String v = get(flag, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(v.trim());
+      if (n < min) {
+        throw new UsageException("'" + v + "' in " + flag + " is invalid: must be >= " + min);
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new UsageException("'" + v + "' in " + flag + " is invalid: expected an integer");
+    }
+  }
+
+  static String closest(String name, List<String> known) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    for (String k : known) {
+      int d = editDistance(name, k);
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = k;
+      }
+    }
+    return best != null && bestDistance <= Math.max(2, name.length() / 3)
+        ? "; did you mean " + best + "?"
+        : "";
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+}

@@ -1,0 +1,74 @@
+package io.scalinglab.cli;
+
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.error.InputException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The flags every job subcommand shares: config files, {@code --set} overrides and the shortcuts
+ * {@code --store}, {@code --master} and {@code --conf}, which become overrides too, so the
+ * resolved config written beside every artifact shows what was really used.
+ */
+final class JobOptions {
+  static final Set<String> WITH_VALUE = Set.of("--config", "--set", "--store", "--master", "--conf");
+  static final Set<String> SWITCHES = Set.of("--help");
+
+  static final String HELP =
+      """
+        --config FILE        a config file (dataset, model family or sweep); repeatable, later
+                             files override earlier ones
+        --set KEY=VALUE      override one config key, e.g. --set dataset.val-fraction=0.01;
+                             repeatable, applied after every file
+        --store URI          results store root (file:///..., hdfs://namenode:8020/...);
+                             same as --set store.root=URI
+        --master URL         Spark master (local[*], spark://host:7077, yarn, k8s://...)
+        --conf KEY=VALUE     a Spark setting, e.g. --conf spark.executor.memory=4g; repeatable
+        -h, --help           this help
+      """;
+
+  private JobOptions() {}
+
+  /** Loads the layered config the flags describe. */
+  static ScalinglabConfig config(Args args) {
+    List<Path> files = new ArrayList<>();
+    for (String f : args.all("--config")) {
+      Path p = Path.of(f);
+      if (!Files.isRegularFile(p)) {
+        throw InputException.of(
+            f, "config file not found (--config)", "Give the path of a .conf file, e.g. "
+                + "configs/datasets/tinystories.conf");
+      }
+      files.add(p);
+    }
+    return ScalinglabConfig.load(files, overrides(args));
+  }
+
+  /** The {@code --set} overrides plus those the shortcut flags stand for. */
+  static List<String> overrides(Args args) {
+    List<String> out = new ArrayList<>(args.all("--set"));
+    if (args.has("--store")) {
+      out.add("store.root=" + quote(args.get("--store", null)));
+    }
+    if (args.has("--master")) {
+      out.add("spark.master=" + quote(args.get("--master", null)));
+    }
+    for (String kv : args.all("--conf")) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new UsageException(
+            "'" + kv + "' in --conf is invalid: expected KEY=VALUE, e.g. spark.executor.memory=4g");
+      }
+      out.add("spark.conf." + quote(kv.substring(0, eq)) + "=" + quote(kv.substring(eq + 1)));
+    }
+    return out;
+  }
+
+  /** A HOCON quoted string, so URIs with {@code //} are not read as comments. */
+  static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

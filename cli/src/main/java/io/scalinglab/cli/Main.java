@@ -1,0 +1,71 @@
+package io.scalinglab.cli;
+
+import io.scalinglab.core.error.ConfigException;
+import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.error.ScalinglabException;
+import java.util.Arrays;
+import java.util.List;
+
+/** Entry point of {@code bin/scalinglab}: dispatches to one subcommand and maps errors to exits. */
+public final class Main {
+  static final String USAGE =
+      """
+      scalinglab: scaling laws of transformers on Spark, checked against intrinsic-dimension theory
+
+      usage: scalinglab <command> [flags]
+
+      commands:
+        prepare   tokenize a corpus into train/validation token shards in the results store
+        demo      run the jobs end to end on corpora that ship with Maven Central packages
+        bench     measure a stage: bench tokenize
+        help      this text; 'scalinglab <command> --help' shows a command's flags
+
+      Configs are HOCON, layered: reference.conf <- dataset <- model family <- sweep <- --set.
+      Results go to the store root (store.root, or --store): any Hadoop URI, file:// or hdfs://.
+      Exit status: 0 done, 1 failed (the message says why and what to do), 2 bad command line.
+      """;
+
+  private Main() {}
+
+  public static void main(String[] argv) {
+    System.exit(run(argv));
+  }
+
+  /** Runs one command line and returns the exit status. */
+  static int run(String[] argv) {
+    if (argv.length == 0) {
+      System.out.print(USAGE);
+      return 2;
+    }
+    String command = argv[0];
+    String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+    try {
+      switch (command) {
+        case "prepare" -> PrepareCommand.run(rest);
+        case "demo" -> DemoCommand.run(rest);
+        case "bench" -> BenchCommand.run(rest);
+        case "help", "--help", "-h" -> System.out.print(USAGE);
+        default -> throw new UsageException(
+            "unknown command '"
+                + command
+                + "'"
+                + Args.closest(command, List.of("prepare", "demo", "bench", "help"))
+                    .replace("--", "")
+                + ". Commands: prepare, demo, bench, help");
+      }
+      return 0;
+    } catch (UsageException e) {
+      System.err.println("scalinglab: " + e.getMessage());
+      return 2;
+    } catch (ConfigException | InputException e) {
+      System.err.println("scalinglab: " + e.getMessage());
+      return 1;
+    } catch (ScalinglabException e) {
+      System.err.println("scalinglab: " + e.getMessage());
+      if (e.getCause() != null) {
+        e.printStackTrace(System.err);
+      }
+      return 1;
+    }
+  }
+}

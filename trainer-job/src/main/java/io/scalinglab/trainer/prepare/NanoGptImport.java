@@ -1,0 +1,232 @@
+package io.scalinglab.trainer.prepare;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.DatasetConfig;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.store.Manifests;
+import io.scalinglab.core.store.Provenance;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.tokenize.Tokenizer;
+import io.scalinglab.trainer.tokenize.Tokenizers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Imports a dataset that nanoGPT's prepare.py already tokenized: a folder holding {@code train.bin}
+ * and {@code val.bin} (little-endian uint16). The tokens are copied unchanged into shards of {@code
+ * dataset.shard-tokens}, checked against the tokenizer's vocabulary, so the shards concatenated
+ * give back the original files byte for byte. Documents are counted as EOT tokens. The files are
+ * streamed, never held in memory.
+ */
+final class NanoGptImport {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int BUFFER = 1 << 20;
+
+  private NanoGptImport() {}
+
+  static PrepareResult run(
+      ScalinglabConfig config,
+      ResultsStore store,
+      String datasetId,
+      Path dir,
+      Consumer<String> log,
+      long start) {
+    DatasetConfig ds = config.dataset();
+    if (ds.source().paths().size() != 1) {
+      throw new InputException(
+          "dataset.source.paths: format nanogpt-bin takes exactly one folder holding train.bin"
+              + " and val.bin, got "
+              + ds.source().paths()
+              + ". Set dataset.source.paths to that folder");
+    }
+    Path folder = new Path(ds.source().paths().get(0));
+    Path trainBin = new Path(folder, "train.bin");
+    Path valBin = new Path(folder, "val.bin");
+    Tokenizer tokenizer = Tokenizers.forName(ds.tokenizer().key());
+    Path temp = store.newTempDir(dir);
+    try {
+      FileSystem fs = folder.getFileSystem(store.hadoopConf());
+      log.accept("importing nanoGPT token files from " + folder);
+      Split train = copy(fs, trainBin, store, temp, "train", ds.shardTokens(), tokenizer);
+      Split val = copy(fs, valBin, store, temp, "val", ds.shardTokens(), tokenizer);
+      List<Subsets.Subset> subsets =
+          Subsets.resolve(ds.subsetFractions(), ds.subsetTokens(), train.tokens);
+
+      ObjectNode m = JSON.createObjectNode();
+      m.put("kind", "dataset");
+      m.put("dataset_id", datasetId);
+      m.put("name", ds.name());
+      m.put("tokenizer", tokenizer.name());
+      m.put("vocab_size", tokenizer.vocabSize());
+      m.put("eot", tokenizer.eot());
+      m.put("dtype", "uint16");
+      m.put("byte_order", "little");
+      ObjectNode in = m.putObject("input");
+      in.putArray("paths").add(folder.toString());
+      in.put("format", "nanogpt-bin");
+      in.put("files", 2);
+      in.put("bytes", 2 * (train.tokens + val.tokens));
+      m.put("documents", train.documents + val.documents);
+      m.set("train", PrepareJob.split(train.documents, train.tokens, train.shards));
+      m.set("val", PrepareJob.split(val.documents, val.tokens, val.shards));
+      ObjectNode skipped = m.putObject("skipped");
+      skipped.put("total", 0);
+      skipped.put("share", 0.0);
+      skipped.putObject("by_reason");
+      ArrayNode subs = m.putArray("subsets");
+      for (Subsets.Subset s : subsets) {
+        ObjectNode o = subs.addObject();
+        o.put("name", s.name());
+        if (s.fraction() == null) {
+          o.putNull("fraction");
+        } else {
+          o.put("fraction", s.fraction());
+        }
+        o.put("tokens", s.tokens());
+      }
+      Manifests.withProvenance(
+          m, Provenance.capture(config.toJson(), Map.of("dataset.seed", ds.seed())));
+      store.writeJson(new Path(temp, "manifest.json"), m);
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "imported %,d train and %,d validation tokens",
+              train.tokens,
+              val.tokens));
+      boolean committed = store.commitDirectory(temp, dir);
+      temp = null;
+      if (!committed) {
+        return PrepareResult.of(
+            datasetId, dir, true, store.readJson(new Path(dir, "manifest.json")), start);
+      }
+      log.accept("dataset ready: " + dir);
+      return PrepareResult.of(datasetId, dir, false, m, start);
+    } catch (IOException e) {
+      throw new StoreException("cannot import " + folder + ": " + e.getMessage(), e);
+    } finally {
+      if (temp != null) {
+        store.deleteQuietly(temp);
+      }
+    }
+  }
+
+  private record Split(long tokens, long documents, List<ShardEntry> shards) {}
+
+  private static Split copy(
+      FileSystem fs,
+      Path source,
+      ResultsStore store,
+      Path temp,
+      String split,
+      long shardTokens,
+      Tokenizer tokenizer)
+      throws IOException {
+    if (!fs.exists(source)) {
+      throw InputException.of(
+          source.toString(),
+          "not found; format nanogpt-bin expects train.bin and val.bin in the folder",
+          "Point dataset.source.paths at the folder nanoGPT's prepare.py wrote");
+    }
+    FileStatus status = fs.getFileStatus(source);
+    if (status.getLen() % 2 != 0) {
+      throw InputException.of(
+          source.toString(),
+          "odd byte length " + status.getLen() + ": not uint16 tokens",
+          "Use the train.bin/val.bin written by nanoGPT's prepare.py (np.uint16)");
+    }
+    if (status.getLen() == 0) {
+      throw InputException.of(
+          source.toString(), "is empty", "Prepare the corpus with nanoGPT again or use its text");
+    }
+    int vocab = tokenizer.vocabSize();
+    int eot = tokenizer.eot();
+    List<ShardEntry> shards = new ArrayList<>();
+    long position = 0;
+    long documents = 0;
+    byte[] buf = new byte[BUFFER];
+    try (InputStream in = fs.open(source)) {
+      int index = 0;
+      long shardBytesMax = 2 * shardTokens;
+      int carry = 0;
+      while (position < status.getLen()) {
+        String name = String.format(Locale.ROOT, "part-%05d.bin", index);
+        Path target = new Path(new Path(temp, split), name);
+        MessageDigest sha = sha256();
+        long written = 0;
+        long docs = 0;
+        try (OutputStream out = new DigestOutputStream(fs(store, target).create(target), sha)) {
+          while (written < shardBytesMax && position < status.getLen()) {
+            int want = (int) Math.min(buf.length - carry, shardBytesMax - written);
+            int n = in.read(buf, carry, want);
+            if (n < 0) {
+              throw InputException.of(
+                  source.toString(), "ended early while reading", "Copy the file again");
+            }
+            int total = carry + n;
+            int whole = total & ~1;
+            for (int i = 0; i < whole; i += 2) {
+              int token = (buf[i] & 0xff) | ((buf[i + 1] & 0xff) << 8);
+              if (token >= vocab) {
+                throw InputException.of(
+                    source.toString(),
+                    "token "
+                        + token
+                        + " at position "
+                        + (position + i) / 2
+                        + " is outside the "
+                        + tokenizer.name()
+                        + " vocabulary of "
+                        + vocab,
+                    "Set dataset.tokenizer to the tokenizer the file was prepared with");
+              }
+              if (token == eot) {
+                docs++;
+              }
+            }
+            out.write(buf, 0, whole);
+            written += whole;
+            position += whole;
+            carry = total - whole;
+            if (carry == 1) {
+              buf[0] = buf[whole];
+            }
+          }
+        }
+        String hex = HexFormat.of().formatHex(sha.digest());
+        shards.add(new ShardEntry(index, split + "/" + name, written / 2, written, hex, docs));
+        documents += docs;
+        index++;
+      }
+    }
+    return new Split(position / 2, documents, shards);
+  }
+
+  private static FileSystem fs(ResultsStore store, Path p) throws IOException {
+    return p.getFileSystem(store.hadoopConf());
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

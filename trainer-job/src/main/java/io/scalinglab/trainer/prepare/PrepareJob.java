@@ -1,0 +1,369 @@
+package io.scalinglab.trainer.prepare;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.DatasetConfig;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SourceFormat;
+import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.spark.HadoopConf;
+import io.scalinglab.core.store.Ids;
+import io.scalinglab.core.store.Manifests;
+import io.scalinglab.core.store.Provenance;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.corpus.Document;
+import io.scalinglab.trainer.corpus.Record;
+import io.scalinglab.trainer.corpus.Skipped;
+import io.scalinglab.trainer.tokenize.Tokenizer;
+import io.scalinglab.trainer.tokenize.Tokenizers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * The prepare stage of trainer-job: corpus in, token shards and a manifest out.
+ *
+ * <p>Reads top to bottom: find the dataset's id; stop if it is already prepared; read and parse the
+ * corpus; tokenize and key every document; count and check; write the train and validation shards
+ * in key order into a temporary folder; write the manifest; rename the folder into place.
+ */
+public final class PrepareJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private PrepareJob() {}
+
+  /**
+   * Prepares the dataset of {@code config} into {@code store}.
+   *
+   * @param log receives one line per step, for the console
+   */
+  public static PrepareResult run(
+      SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
+    requireNonNull(spark, "spark");
+    requireNonNull(config, "config");
+    requireNonNull(store, "store");
+    long start = System.nanoTime();
+    DatasetConfig ds = config.dataset();
+    String datasetId = datasetId(config);
+    String tokenizerName = ds.tokenizer().key();
+    Path dir = store.dataDir(datasetId, tokenizerName);
+    Path manifestPath = new Path(dir, "manifest.json");
+
+    if (store.exists(manifestPath)) {
+      log.accept("dataset " + datasetId + "/" + tokenizerName + " is already prepared: " + dir);
+      return PrepareResult.of(datasetId, dir, true, store.readJson(manifestPath), start);
+    }
+    if (ds.source().format() == SourceFormat.NANOGPT_BIN) {
+      return NanoGptImport.run(config, store, datasetId, dir, log, start);
+    }
+
+    CorpusSource.InputFiles input = CorpusSource.expand(ds.source(), store.hadoopConf());
+    log.accept("reading " + CorpusSource.describe(input, ds.source().format()));
+    int cores = spark.sparkContext().defaultParallelism();
+    int minPartitions = ds.partitions() > 0 ? ds.partitions() : cores;
+    Tokenizer tokenizer = Tokenizers.forName(tokenizerName);
+    JavaRDD<PreparedDoc> prepared =
+        CorpusSource.read(spark, ds.source(), input, minPartitions)
+            .mapPartitions(tokenize(tokenizer, ds.seed(), ds.valFraction()))
+            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    Path temp = null;
+    try {
+      log.accept("tokenizing with " + tokenizerName + " on " + cores + " Spark core(s)" + " ...");
+      PrepareStats stats =
+          unwrapSparkFailure(
+              () -> prepared.aggregate(new PrepareStats(), PrepareStats::add, PrepareStats::merge));
+      check(ds, input, stats);
+      log.accept(summary(stats));
+      List<Subsets.Subset> subsets =
+          Subsets.resolve(ds.subsetFractions(), ds.subsetTokens(), stats.trainTokens);
+
+      temp = store.newTempDir(dir);
+      HadoopConf conf = new HadoopConf(store.hadoopConf());
+      List<ShardEntry> train =
+          writeSplit(prepared, false, stats.trainTokens, ds.shardTokens(), conf, temp);
+      List<ShardEntry> val =
+          writeSplit(prepared, true, stats.valTokens, ds.shardTokens(), conf, temp);
+      log.accept("wrote " + train.size() + " train and " + val.size() + " validation shard(s)");
+
+      ObjectNode manifest =
+          manifest(config, datasetId, tokenizer, input, stats, train, val, subsets);
+      store.writeJson(new Path(temp, "manifest.json"), manifest);
+      if (!store.commitDirectory(temp, dir)) {
+        log.accept("another run prepared " + dir + " at the same time; using its result");
+        return PrepareResult.of(datasetId, dir, true, store.readJson(manifestPath), start);
+      }
+      temp = null;
+      log.accept("dataset ready: " + dir);
+      return PrepareResult.of(datasetId, dir, false, manifest, start);
+    } finally {
+      prepared.unpersist(false);
+      if (temp != null) {
+        store.deleteQuietly(temp);
+      }
+    }
+  }
+
+  /** Documents, tokens and input bytes of a corpus, as {@link #countTokens} measures them. */
+  public record TokenCounts(long documents, long tokens, long textBytes, long inputBytes) {}
+
+  /**
+   * Reads, parses, keys and tokenizes the corpus and returns only the counts: the parallel part of
+   * the prepare stage without the sort and the writes, for benchmarks and dry runs.
+   */
+  public static TokenCounts countTokens(
+      SparkSession spark, ScalinglabConfig config, org.apache.hadoop.conf.Configuration conf) {
+    DatasetConfig ds = config.dataset();
+    CorpusSource.InputFiles input = CorpusSource.expand(ds.source(), conf);
+    int minPartitions =
+        ds.partitions() > 0 ? ds.partitions() : spark.sparkContext().defaultParallelism();
+    Tokenizer tokenizer = Tokenizers.forName(ds.tokenizer().key());
+    PrepareStats stats =
+        unwrapSparkFailure(
+            () ->
+                CorpusSource.read(spark, ds.source(), input, minPartitions)
+                    .mapPartitions(tokenize(tokenizer, ds.seed(), ds.valFraction()))
+                    .aggregate(new PrepareStats(), PrepareStats::add, PrepareStats::merge));
+    return new TokenCounts(
+        stats.documents(), stats.trainTokens + stats.valTokens, stats.textBytes, input.bytes());
+  }
+
+  /**
+   * The dataset's id: its name and a hash of every setting that changes the prepared tokens. The
+   * tokenizer is left out because it is the next folder level; the partition count is left out
+   * because the output does not depend on it.
+   */
+  public static String datasetId(ScalinglabConfig config) {
+    ObjectNode section;
+    try {
+      section = (ObjectNode) JSON.readTree(config.sectionJson("dataset"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    section.remove("tokenizer");
+    section.remove("partitions");
+    return config.dataset().name() + "-" + Ids.hash(Ids.canonicalJson(section), 10);
+  }
+
+  private static org.apache.spark.api.java.function.FlatMapFunction<Iterator<Record>, PreparedDoc>
+      tokenize(Tokenizer tokenizer, long seed, double valFraction) {
+    return records -> {
+      DocumentKeys keys = new DocumentKeys(seed);
+      return new Iterator<PreparedDoc>() {
+        @Override
+        public boolean hasNext() {
+          return records.hasNext();
+        }
+
+        @Override
+        public PreparedDoc next() {
+          Record r = records.next();
+          if (r instanceof Skipped s) {
+            return PreparedDoc.skipped(s.reason().key(), s.reason().corrupt(), s.detail());
+          }
+          String text = ((Document) r).text();
+          DocumentKeys.Keys k = keys.of(text);
+          return PreparedDoc.document(
+              k.isValidation(valFraction),
+              k.orderKey(),
+              packLe(tokenizer.encodeDocument(text)),
+              k.utf8Bytes());
+        }
+      };
+    };
+  }
+
+  /** Packs token ids as little-endian uint16, the shard layout. */
+  static byte[] packLe(int[] tokens) {
+    byte[] b = new byte[tokens.length * 2];
+    for (int i = 0; i < tokens.length; i++) {
+      int t = tokens[i];
+      b[2 * i] = (byte) t;
+      b[2 * i + 1] = (byte) (t >>> 8);
+    }
+    return b;
+  }
+
+  private static void check(DatasetConfig ds, CorpusSource.InputFiles input, PrepareStats stats) {
+    String inputs = String.join(", ", ds.source().paths());
+    double share = stats.corruptShare();
+    if (stats.corruptCount() > 0 && share > ds.maxSkippedShare()) {
+      throw InputException.of(
+          inputs,
+          String.format(
+              Locale.ROOT,
+              "%.1f%% of records are corrupt (%s), above dataset.max-skipped-share = %s;"
+                  + " first example: %s",
+              100 * share,
+              stats.corruptByReason(),
+              ds.maxSkippedShare(),
+              stats.examples.isEmpty() ? "-" : stats.examples.firstEntry()),
+          "Check dataset.source.format (now "
+              + ds.source().format().key()
+              + ")"
+              + " and dataset.source.text-field; or raise dataset.max-skipped-share to keep"
+              + " going without these records");
+    }
+    if (stats.documents() == 0) {
+      throw InputException.of(
+          inputs,
+          "no documents found in "
+              + CorpusSource.describe(input, ds.source().format())
+              + (stats.filteredCount() > 0
+                  ? "; " + stats.filteredCount() + " records were removed by dataset.source.filter"
+                  : ""),
+          "Check dataset.source.format, dataset.source.text-field and dataset.source.filter");
+    }
+    if (stats.valDocs == 0 || stats.trainDocs == 0) {
+      String empty = stats.valDocs == 0 ? "validation" : "training";
+      throw InputException.of(
+          inputs,
+          String.format(
+              Locale.ROOT,
+              "the %s split is empty (%d documents, dataset.val-fraction = %s)",
+              empty,
+              stats.documents(),
+              ds.valFraction()),
+          stats.valDocs == 0
+              ? "Raise dataset.val-fraction so that some documents go to validation"
+              : "Lower dataset.val-fraction so that some documents go to training");
+    }
+  }
+
+  private static String summary(PrepareStats s) {
+    return String.format(
+        Locale.ROOT,
+        "documents: %,d train / %,d validation; tokens: %,d train / %,d validation;"
+            + " skipped corrupt: %,d %s; filtered: %,d",
+        s.trainDocs,
+        s.valDocs,
+        s.trainTokens,
+        s.valTokens,
+        s.corruptCount(),
+        s.corruptCount() == 0 ? "" : s.corrupt.toString(),
+        s.filteredCount());
+  }
+
+  private static List<ShardEntry> writeSplit(
+      JavaRDD<PreparedDoc> prepared,
+      boolean validation,
+      long tokens,
+      long shardTokens,
+      HadoopConf conf,
+      Path folder) {
+    int shards = (int) Math.max(1, (tokens + shardTokens - 1) / shardTokens);
+    String split = validation ? "val" : "train";
+    List<ShardEntry> written =
+        unwrapSparkFailure(
+            () ->
+                prepared
+                    .filter(d -> d.isDocument() && d.validation == validation)
+                    .mapToPair(d -> new Tuple2<>(d.orderKey, d.tokens))
+                    .sortByKey(true, shards)
+                    .mapPartitionsWithIndex(new ShardWriter(conf, folder.toString(), split), false)
+                    .collect());
+    List<ShardEntry> sorted = new ArrayList<>(written);
+    sorted.sort(Comparator.comparingInt(ShardEntry::index));
+    return sorted;
+  }
+
+  private static ObjectNode manifest(
+      ScalinglabConfig config,
+      String datasetId,
+      Tokenizer tokenizer,
+      CorpusSource.InputFiles input,
+      PrepareStats stats,
+      List<ShardEntry> train,
+      List<ShardEntry> val,
+      List<Subsets.Subset> subsets) {
+    DatasetConfig ds = config.dataset();
+    ObjectNode m = JSON.createObjectNode();
+    m.put("kind", "dataset");
+    m.put("dataset_id", datasetId);
+    m.put("name", ds.name());
+    m.put("tokenizer", tokenizer.name());
+    m.put("vocab_size", tokenizer.vocabSize());
+    m.put("eot", tokenizer.eot());
+    m.put("dtype", "uint16");
+    m.put("byte_order", "little");
+    ObjectNode in = m.putObject("input");
+    ArrayNode paths = in.putArray("paths");
+    ds.source().paths().forEach(paths::add);
+    in.put("format", ds.source().format().key());
+    in.put("files", input.files().size());
+    in.put("bytes", input.bytes());
+    m.put("documents", stats.documents());
+    m.put("text_bytes", stats.textBytes);
+    m.set("train", split(stats.trainDocs, stats.trainTokens, train));
+    m.set("val", split(stats.valDocs, stats.valTokens, val));
+    ObjectNode skipped = m.putObject("skipped");
+    skipped.put("total", stats.corruptCount());
+    skipped.put("share", stats.corruptShare());
+    skipped.set("by_reason", JSON.valueToTree(stats.corrupt));
+    skipped.set("examples", JSON.valueToTree(stats.examples));
+    ObjectNode filtered = m.putObject("filtered");
+    filtered.put("total", stats.filteredCount());
+    filtered.set("by_reason", JSON.valueToTree(stats.filtered));
+    ArrayNode subs = m.putArray("subsets");
+    for (Subsets.Subset s : subsets) {
+      ObjectNode o = subs.addObject();
+      o.put("name", s.name());
+      if (s.fraction() != null) {
+        o.put("fraction", s.fraction());
+      } else {
+        o.putNull("fraction");
+      }
+      o.put("tokens", s.tokens());
+    }
+    Provenance p = Provenance.capture(config.toJson(), Map.of("dataset.seed", ds.seed()));
+    return Manifests.withProvenance(m, p);
+  }
+
+  static ObjectNode split(long documents, long tokens, List<ShardEntry> shards) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("documents", documents);
+    o.put("tokens", tokens);
+    ArrayNode arr = o.putArray("shards");
+    for (ShardEntry s : shards) {
+      ObjectNode e = arr.addObject();
+      e.put("file", s.file());
+      e.put("tokens", s.tokens());
+      e.put("bytes", s.bytes());
+      e.put("sha256", s.sha256());
+      e.put("documents", s.documents());
+    }
+    return o;
+  }
+
+  /** Runs a Spark action and rethrows the scalinglab exception a task failed with, if any. */
+  static <T> T unwrapSparkFailure(java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (Exception e) { // SparkException is checked but escapes Spark's Java API undeclared
+      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        if (t instanceof ScalinglabException se) {
+          throw se;
+        }
+      }
+      if (e instanceof RuntimeException re && !(e.getCause() instanceof SparkException)) {
+        throw re;
+      }
+      throw new ScalinglabException("the prepare job failed: " + e.getMessage(), e);
+    }
+  }
+}
