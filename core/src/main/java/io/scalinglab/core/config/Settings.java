@@ -222,10 +222,13 @@ public final class Settings {
 
   private long whole(String key, ConfigValue value) {
     BigDecimal n = numeric(key, value, "a whole number");
+    if (n.stripTrailingZeros().scale() > 0) {
+      throw fail(key, value, "must be a whole number");
+    }
     try {
       return n.longValueExact();
     } catch (ArithmeticException e) {
-      throw fail(key, value, "must be a whole number within the range of a 64-bit integer");
+      throw fail(key, value, "must be within the range of a 64-bit integer");
     }
   }
 

@@ -29,7 +29,7 @@ public record SourceConfig(
   static final Check<String> NON_EMPTY = Check.nonEmpty();
   static final Check<Long> COLUMN_CHECK = Check.between(0, Integer.MAX_VALUE);
   static final String FILTER_NEEDS_VALUES =
-      "must name at least one value when " + PREFIX + "filter.field is set";
+      "needs at least one value in " + PREFIX + "filter.values (an empty field keeps every record)";
 
   public SourceConfig {
     paths = List.copyOf(Objects.requireNonNull(paths, "paths"));
@@ -41,8 +41,8 @@ public record SourceConfig(
     Objects.requireNonNull(filterField, "filterField");
     filterValues = List.copyOf(Objects.requireNonNull(filterValues, "filterValues"));
     if (!filterField.isEmpty() && filterValues.isEmpty()) {
-      new Check<List<String>>(FILTER_NEEDS_VALUES, v -> false)
-          .require(PREFIX + "filter.values", filterValues);
+      new Check<String>(FILTER_NEEDS_VALUES, v -> false)
+          .require(PREFIX + "filter.field", filterField);
     }
   }
 
@@ -61,7 +61,7 @@ public record SourceConfig(
     String filterField = settings.string(PREFIX + "filter.field");
     List<String> filterValues = settings.stringList(PREFIX + "filter.values", Check.any());
     if (!filterField.isEmpty() && filterValues.isEmpty()) {
-      throw settings.invalid(PREFIX + "filter.values", FILTER_NEEDS_VALUES);
+      throw settings.invalid(PREFIX + "filter.field", FILTER_NEEDS_VALUES);
     }
     return new SourceConfig(
         paths, format, textField, separator, tsvColumn, filterField, filterValues);

@@ -1,0 +1,74 @@
+package io.scalinglab.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Every config file the project ships parses and validates, layered on reference.conf. */
+class ConfigFilesTest {
+  /** Tests run in the module folder; the configs sit beside it at the repository root. */
+  private static final Path CONFIGS = Path.of("..", "configs");
+
+  @Test
+  void everyShippedConfigFileLoads() throws IOException {
+    List<Path> files = shippedConfigs();
+    assertFalse(files.isEmpty(), "no *.conf under " + CONFIGS.toAbsolutePath());
+    Function<Path, Executable> loads =
+        file -> () -> assertDoesNotThrow(() -> ConfigFiles.load(List.of(file)), file.toString());
+    assertAll(files.stream().map(loads));
+  }
+
+  @Test
+  void datasetFilesSayWhatTheyRead() {
+    DatasetConfig europarl = dataset("demo-europarl.conf");
+    assertEquals(SourceFormat.TSV, europarl.source().format());
+    assertEquals(2, europarl.source().tsvColumn());
+    assertEquals(TokenizerName.BYTE, europarl.tokenizer());
+    assertEquals(0.02, europarl.valFraction());
+
+    DatasetConfig sql = dataset("demo-spark-sql.conf");
+    assertEquals(SourceFormat.FILES, sql.source().format());
+    assertEquals(TokenizerName.BYTE, sql.tokenizer());
+    assertEquals(0.05, sql.valFraction());
+
+    DatasetConfig owt = dataset("openwebtext.conf");
+    assertEquals(SourceFormat.JSONL, owt.source().format());
+    assertEquals("text", owt.source().textField());
+    assertEquals(0.0005, owt.valFraction());
+
+    DatasetConfig stack = dataset("stack-sql.conf");
+    assertEquals("content", stack.source().textField());
+    assertEquals("lang", stack.source().filterField());
+    assertEquals(List.of("SQL"), stack.source().filterValues());
+
+    DatasetConfig stories = dataset("tinystories.conf");
+    assertEquals(SourceFormat.TEXT, stories.source().format());
+    assertEquals("<|endoftext|>", stories.source().separator());
+    assertTrue(stories.source().paths().get(0).startsWith("hdfs:///"));
+
+    DatasetConfig storiesJsonl = dataset("tinystories-jsonl.conf");
+    assertEquals(SourceFormat.JSONL, storiesJsonl.source().format());
+    assertEquals(stories.valFraction(), storiesJsonl.valFraction());
+  }
+
+  private static DatasetConfig dataset(String name) {
+    return ConfigFiles.load(List.of(CONFIGS.resolve("datasets").resolve(name))).dataset();
+  }
+
+  private static List<Path> shippedConfigs() throws IOException {
+    try (Stream<Path> walk = Files.walk(CONFIGS)) {
+      return walk.filter(p -> p.toString().endsWith(".conf")).sorted().toList();
+    }
+  }
+}
