@@ -27,7 +27,7 @@ public record Check<T>(String rule, Predicate<? super T> test) {
     return new Check<>("any value is allowed", v -> true);
   }
 
-  /** Strings that are not empty (after trimming nothing: whitespace counts as content). */
+  /** Strings of at least one character; whitespace counts, so a separator may be a newline. */
   public static Check<String> nonEmpty() {
     return new Check<>("must not be empty", s -> !s.isEmpty());
   }

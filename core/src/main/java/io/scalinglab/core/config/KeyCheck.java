@@ -114,13 +114,17 @@ final class KeyCheck {
       return;
     }
     String path = ConfigUtil.joinPath(keys);
-    problems.add(
+    String problem =
         "unknown key "
             + path
             + " ("
             + Hocon.where(value.origin())
             + "); the closest valid key is "
-            + closest(path, reference));
+            + closest(path, reference);
+    if (!reference.sections().contains(keys.get(0))) {
+      problem += " (the sections are " + String.join(", ", reference.sections()) + ")";
+    }
+    problems.add(problem);
   }
 
   private static List<String> append(List<String> prefix, String key) {

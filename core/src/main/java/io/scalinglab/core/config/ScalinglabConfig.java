@@ -69,7 +69,7 @@ public record ScalinglabConfig(
     StoreConfig store = StoreConfig.from(settings);
     SparkSettings spark = SparkSettings.from(settings);
     DatasetConfig dataset = DatasetConfig.from(settings);
-    Config resolved = reference.restrict(settings.normalized().withFallback(merged));
+    Config resolved = reference.restrict(settings.normalize(merged));
     return new ScalinglabConfig(resolved, store, spark, dataset);
   }
 

@@ -1,7 +1,6 @@
 package io.scalinglab.core.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigUtil;
@@ -27,9 +26,9 @@ import java.util.function.BiFunction;
  * <p>Every failure reads {@code '<value>' in <key> is invalid: <why> (<file>:<line>)}. Paths are
  * full dotted paths ({@code dataset.source.format}). Records build themselves through one {@code
  * Settings}, so {@link #pathsRead()} can be compared with the keys reference.conf declares, and
- * {@link #normalized()} holds each value as the record sees it (a single path as a one-element
- * list, {@code 1} as {@code 1.0} where a number is meant, an enum by its key) so that equal
- * settings render to equal JSON. Not thread-safe; use one per parse.
+ * {@link #normalize(Config)} puts each value in as the record sees it (a single path as a
+ * one-element list, {@code 1} as {@code 1.0} where a number is meant, an enum by its key) so that
+ * equal settings render to equal JSON. Not thread-safe; use one per parse.
  */
 public final class Settings {
   private final Config config;
@@ -145,9 +144,12 @@ public final class Settings {
     return Collections.unmodifiableSet(read);
   }
 
-  /** The values read so far as the records see them, keeping the origin of each. */
-  public Config normalized() {
-    Config result = ConfigFactory.empty();
+  /**
+   * {@code base} with each value read so far replaced by the form the records see (keeping its
+   * origin): replaced, not merged, so a flattened open map does not keep its nested spelling too.
+   */
+  public Config normalize(Config base) {
+    Config result = base;
     for (Map.Entry<String, ConfigValue> e : normalized.entrySet()) {
       result = result.withValue(e.getKey(), e.getValue());
     }

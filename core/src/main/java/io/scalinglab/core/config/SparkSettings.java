@@ -20,17 +20,18 @@ public record SparkSettings(
   static final String APP_NAME = "spark.app-name";
   static final String LOCAL_IP = "spark.local-ip";
   static final String CONF = "spark.conf";
+  static final Check<String> NON_EMPTY = Check.nonEmpty();
 
   public SparkSettings {
-    Check.<String>nonEmpty().require(MASTER, Objects.requireNonNull(master, "master"));
-    Check.<String>nonEmpty().require(APP_NAME, Objects.requireNonNull(appName, "appName"));
+    NON_EMPTY.require(MASTER, Objects.requireNonNull(master, "master"));
+    NON_EMPTY.require(APP_NAME, Objects.requireNonNull(appName, "appName"));
     Objects.requireNonNull(localIp, "localIp");
     // a sorted copy: the session is set up in the same order on every run
     conf = Collections.unmodifiableSortedMap(new TreeMap<>(Objects.requireNonNull(conf, "conf")));
     conf.forEach(
         (k, v) -> {
           Objects.requireNonNull(v, () -> CONF + " value of " + k);
-          Check.<String>nonEmpty().require(CONF + " key", k);
+          NON_EMPTY.require(CONF + " key", k);
         });
   }
 
@@ -42,8 +43,8 @@ public record SparkSettings(
   /** The {@code spark} section, read through {@code settings}. */
   public static SparkSettings from(Settings settings) {
     return new SparkSettings(
-        settings.string(MASTER, Check.nonEmpty()),
-        settings.string(APP_NAME, Check.nonEmpty()),
+        settings.string(MASTER, NON_EMPTY),
+        settings.string(APP_NAME, NON_EMPTY),
         settings.string(LOCAL_IP),
         settings.openMap(CONF));
   }

@@ -62,6 +62,16 @@ class JsonTest {
   }
 
   @Test
+  void openMapKeysNestedOrQuotedGiveTheSameText() {
+    String nested = ConfigFiles.overrides("spark.conf.spark.executor.memory=4g").toJson();
+    String quoted = ConfigFiles.overrides("spark.conf.\"spark.executor.memory\"=4g").toJson();
+    assertEquals(quoted, nested);
+    assertEquals(
+        "{\"spark.executor.memory\":\"4g\"}",
+        ConfigFiles.overrides("spark.conf.spark.executor.memory=4g").sectionJson("spark.conf"));
+  }
+
+  @Test
   void sectionJsonIsCanonical() {
     String json =
         ConfigFiles.overrides("dataset.source.paths=[b, a]", "dataset.source.format=tsv")
