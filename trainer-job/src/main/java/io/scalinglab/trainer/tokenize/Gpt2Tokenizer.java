@@ -55,8 +55,9 @@ final class Gpt2Tokenizer implements Tokenizer {
 
   @Override
   public int[] encodeDocument(String text) {
+    // nanoGPT data/openwebtext/prepare.py: ids = enc.encode_ordinary(example['text']);
+    // ids.append(enc.eot_token). Appending to JTokkit's list, then one toArray(), is the only copy.
     IntArrayList tokens = Holder.ENCODING.encodeOrdinary(WellFormed.text(text));
-    // Appending to JTokkit's list and copying once is the only copy of the tokens.
     tokens.add(EOT);
     return tokens.toArray();
   }
