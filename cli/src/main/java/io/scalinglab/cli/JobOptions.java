@@ -10,11 +10,12 @@ import java.util.Set;
 
 /**
  * The flags every job subcommand shares: config files, {@code --set} overrides and the shortcuts
- * {@code --store}, {@code --master} and {@code --conf}, which become overrides too, so the
- * resolved config written beside every artifact shows what was really used.
+ * {@code --store}, {@code --master} and {@code --conf}, which become overrides too, so the resolved
+ * config written beside every artifact shows what was really used.
  */
 final class JobOptions {
-  static final Set<String> WITH_VALUE = Set.of("--config", "--set", "--store", "--master", "--conf");
+  static final Set<String> WITH_VALUE =
+      Set.of("--config", "--set", "--store", "--master", "--conf");
   static final Set<String> SWITCHES = Set.of("--help");
 
   static final String HELP =
@@ -39,8 +40,9 @@ final class JobOptions {
       Path p = Path.of(f);
       if (!Files.isRegularFile(p)) {
         throw InputException.of(
-            f, "config file not found (--config)", "Give the path of a .conf file, e.g. "
-                + "configs/datasets/tinystories.conf");
+            f,
+            "config file not found (--config)",
+            "Give the path of a .conf file, e.g. " + "configs/datasets/tinystories.conf");
       }
       files.add(p);
     }

@@ -45,13 +45,14 @@ public final class Main {
         case "demo" -> DemoCommand.run(rest);
         case "bench" -> BenchCommand.run(rest);
         case "help", "--help", "-h" -> System.out.print(USAGE);
-        default -> throw new UsageException(
-            "unknown command '"
-                + command
-                + "'"
-                + Args.closest(command, List.of("prepare", "demo", "bench", "help"))
-                    .replace("--", "")
-                + ". Commands: prepare, demo, bench, help");
+        default ->
+            throw new UsageException(
+                "unknown command '"
+                    + command
+                    + "'"
+                    + Args.closest(command, List.of("prepare", "demo", "bench", "help"))
+                        .replace("--", "")
+                    + ". Commands: prepare, demo, bench, help");
       }
       return 0;
     } catch (UsageException e) {

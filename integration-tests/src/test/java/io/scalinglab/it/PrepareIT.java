@@ -13,7 +13,6 @@ import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.core.testing.MiniHdfs;
 import io.scalinglab.core.testing.SharedData;
 import io.scalinglab.trainer.corpus.Document;
-import io.scalinglab.trainer.corpus.Record;
 import io.scalinglab.trainer.corpus.RecordParsers;
 import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.prepare.PrepareResult;
@@ -133,7 +132,8 @@ class PrepareIT {
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     FileSystem fs = hdfs.fs();
     for (JsonNode shard : r.manifest().path(split).path("shards")) {
-      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(r.dir(), shard.get("file").asText());
+      org.apache.hadoop.fs.Path p =
+          new org.apache.hadoop.fs.Path(r.dir(), shard.get("file").asText());
       try (InputStream in = fs.open(p)) {
         byte[] b = in.readAllBytes();
         assertEquals(shard.get("bytes").asLong(), b.length, "bytes of " + p);
@@ -219,19 +219,33 @@ class PrepareIT {
     Set<String> overlap = new java.util.HashSet<>(trainDocs);
     overlap.retainAll(Set.copyOf(valDocs));
     assertTrue(overlap.isEmpty(), "no text in both splits");
-    assertTrue(r.manifest().path("provenance").has("java_version")
-        || r.manifest().path("provenance").size() > 0, "manifest carries provenance");
+    assertTrue(
+        r.manifest().path("provenance").has("java_version")
+            || r.manifest().path("provenance").size() > 0,
+        "manifest carries provenance");
   }
 
   @Test
   void splitAndOrderDoNotDependOnPartitioning() throws IOException {
     String path = "dataset.source.paths=[\"" + corpora + "/tinystories/train-sample.txt\"]";
     PrepareResult one =
-        prepare(config(hdfsStore("p1"), path, "dataset.tokenizer=byte", "dataset.partitions=1",
-            "dataset.val-fraction=0.05", "dataset.shard-tokens=300000"));
+        prepare(
+            config(
+                hdfsStore("p1"),
+                path,
+                "dataset.tokenizer=byte",
+                "dataset.partitions=1",
+                "dataset.val-fraction=0.05",
+                "dataset.shard-tokens=300000"));
     PrepareResult five =
-        prepare(config(hdfsStore("p5"), path, "dataset.tokenizer=byte", "dataset.partitions=5",
-            "dataset.val-fraction=0.05", "dataset.shard-tokens=300000"));
+        prepare(
+            config(
+                hdfsStore("p5"),
+                path,
+                "dataset.tokenizer=byte",
+                "dataset.partitions=5",
+                "dataset.val-fraction=0.05",
+                "dataset.shard-tokens=300000"));
     assertEquals(one.datasetId(), five.datasetId(), "partitions are not part of the id");
     assertArrayEquals(readSplit(one, "train"), readSplit(five, "train"));
     assertArrayEquals(readSplit(one, "val"), readSplit(five, "val"));
@@ -241,14 +255,22 @@ class PrepareIT {
   @Test
   void theSameDocumentsInAnotherFormatGiveIdenticalShards() throws IOException {
     PrepareResult txt =
-        prepare(config(hdfsStore("fmt"), "dataset.name=ts-txt",
-            "dataset.source.paths=[\"" + corpora + "/tinystories/train-sample.txt\"]",
-            "dataset.tokenizer=gpt2", "dataset.val-fraction=0.05"));
+        prepare(
+            config(
+                hdfsStore("fmt"),
+                "dataset.name=ts-txt",
+                "dataset.source.paths=[\"" + corpora + "/tinystories/train-sample.txt\"]",
+                "dataset.tokenizer=gpt2",
+                "dataset.val-fraction=0.05"));
     PrepareResult jsonl =
-        prepare(config(hdfsStore("fmt"), "dataset.name=ts-jsonl",
-            "dataset.source.paths=[\"" + corpora + "/tinystories/train-sample.jsonl\"]",
-            "dataset.source.format=jsonl", "dataset.tokenizer=gpt2",
-            "dataset.val-fraction=0.05"));
+        prepare(
+            config(
+                hdfsStore("fmt"),
+                "dataset.name=ts-jsonl",
+                "dataset.source.paths=[\"" + corpora + "/tinystories/train-sample.jsonl\"]",
+                "dataset.source.format=jsonl",
+                "dataset.tokenizer=gpt2",
+                "dataset.val-fraction=0.05"));
     assertArrayEquals(readSplit(txt, "train"), readSplit(jsonl, "train"));
     assertArrayEquals(readSplit(txt, "val"), readSplit(jsonl, "val"));
   }
@@ -258,8 +280,11 @@ class PrepareIT {
     String parquet = hdfs.uri() + "/corpora/stack-sql-parquet";
     spark.read().json(corpora + "/stack-sql/sample.jsonl").write().parquet(parquet);
     String[] common = {
-      "dataset.source.text-field=content", "dataset.source.filter.field=lang",
-      "dataset.source.filter.values=[SQL]", "dataset.tokenizer=byte", "dataset.val-fraction=0.1"
+      "dataset.source.text-field=content",
+      "dataset.source.filter.field=lang",
+      "dataset.source.filter.values=[SQL]",
+      "dataset.tokenizer=byte",
+      "dataset.val-fraction=0.1"
     };
     List<String> a = new ArrayList<>(List.of(common));
     a.add("dataset.name=stack-parquet");
@@ -278,10 +303,13 @@ class PrepareIT {
   @Test
   void subsetsAreNestedPrefixesAndRerunDoesNoWork() {
     ScalinglabConfig c =
-        config(hdfsStore("subsets"),
+        config(
+            hdfsStore("subsets"),
             "dataset.source.paths=[\"" + corpora + "/openwebtext/sample.jsonl\"]",
-            "dataset.source.format=jsonl", "dataset.val-fraction=0.1",
-            "dataset.subsets.fractions=[0.25, 0.5, 1.0]", "dataset.subsets.tokens=[1000]");
+            "dataset.source.format=jsonl",
+            "dataset.val-fraction=0.1",
+            "dataset.subsets.fractions=[0.25, 0.5, 1.0]",
+            "dataset.subsets.tokens=[1000]");
     PrepareResult first = prepare(c);
     assertFalse(first.reused());
     long train = first.trainTokens();
@@ -308,9 +336,14 @@ class PrepareIT {
     write(folder + "/train.bin", trainBin);
     write(folder + "/val.bin", valBin);
     PrepareResult r =
-        prepare(config(hdfsStore("import"), "dataset.name=owt-import",
-            "dataset.source.format=nanogpt-bin", "dataset.source.paths=[\"" + folder + "\"]",
-            "dataset.shard-tokens=3000", "dataset.tokenizer=gpt2"));
+        prepare(
+            config(
+                hdfsStore("import"),
+                "dataset.name=owt-import",
+                "dataset.source.format=nanogpt-bin",
+                "dataset.source.paths=[\"" + folder + "\"]",
+                "dataset.shard-tokens=3000",
+                "dataset.tokenizer=gpt2"));
     assertEquals(4, r.manifest().path("train").path("shards").size(), "10,000 tokens / 3,000");
     assertArrayEquals(asTokens(trainBin), readSplit(r, "train"));
     assertArrayEquals(asTokens(valBin), readSplit(r, "val"));

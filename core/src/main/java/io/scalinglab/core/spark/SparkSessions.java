@@ -60,7 +60,6 @@ public final class SparkSessions {
     int cores = Runtime.getRuntime().availableProcessors();
     d.put("spark.sql.shuffle.partitions", Integer.toString(Math.max(4, 2 * cores)));
     d.put("spark.ui.showConsoleProgress", "false");
-    d.put("spark.serializer", "org.apache.spark.serializer.KryoSerializer");
     return d;
   }
 }

@@ -147,7 +147,8 @@ final class CorpusSource {
               null,
               false,
               (b, off, len) ->
-                  RecordParsers.jsonLine(b, off, len, field, filterField, filterValues).orElse(null));
+                  RecordParsers.jsonLine(b, off, len, field, filterField, filterValues)
+                      .orElse(null));
       case TSV -> {
         int column = source.tsvColumn();
         yield lines(
@@ -214,8 +215,7 @@ final class CorpusSource {
         (JavaNewHadoopRDD<LongWritable, Text>)
             sc.newAPIHadoopRDD(conf, TextInputFormat.class, LongWritable.class, Text.class);
     return raw.mapPartitionsWithInputSplit(
-            (split, it) -> new ParsingIterator(split, it, parser, dropBlankTail, input), false)
-        .toJavaRDD();
+        (split, it) -> new ParsingIterator(split, it, parser, dropBlankTail, input), false);
   }
 
   private static JavaRDD<Record> parquet(

@@ -42,6 +42,23 @@ final class ByteTokenizer implements Tokenizer {
     return tokens;
   }
 
+  @Override
+  public String decode(int[] tokens) {
+    StringBuilder out = new StringBuilder();
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int t : tokens) {
+      if (t == EOT) {
+        out.append(bytes.toString(StandardCharsets.UTF_8)).append("<|endoftext|>");
+        bytes.reset();
+      } else if (t >= 0 && t < EOT) {
+        bytes.write(t);
+      } else {
+        throw new IllegalArgumentException("token " + t + " is outside the byte vocabulary 0..256");
+      }
+    }
+    return out.append(bytes.toString(StandardCharsets.UTF_8)).toString();
+  }
+
   /** Counts UTF-8 bytes without encoding; an unpaired surrogate counts as U+FFFD's 3 bytes. */
   @Override
   public long countTokens(String text) {

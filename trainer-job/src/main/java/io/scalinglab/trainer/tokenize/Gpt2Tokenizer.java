@@ -63,6 +63,15 @@ final class Gpt2Tokenizer implements Tokenizer {
   }
 
   @Override
+  public String decode(int[] tokens) {
+    IntArrayList list = new IntArrayList(tokens.length);
+    for (int t : tokens) {
+      list.add(t);
+    }
+    return Holder.ENCODING.decode(list);
+  }
+
+  @Override
   public long countTokens(String text) {
     return Holder.ENCODING.countTokensOrdinary(WellFormed.text(text)) + 1L;
   }

@@ -24,6 +24,13 @@ public interface Tokenizer extends Serializable {
    */
   int[] encodeDocument(String text);
 
+  /**
+   * The text of a token sequence. End-of-text tokens come out as the text {@code <|endoftext|>}, as
+   * tiktoken's {@code decode} writes them; invalid UTF-8 (a sequence cut inside a character)
+   * becomes U+FFFD.
+   */
+  String decode(int[] tokens);
+
   /** The length of {@link #encodeDocument}'s result, possibly computed without building it. */
   default long countTokens(String text) {
     return encodeDocument(text).length;
