@@ -223,7 +223,7 @@ final class CorpusSource {
     Dataset<Row> table;
     try {
       table = spark.read().parquet(input.files().toArray(String[]::new));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked but escapes Spark's Java API undeclared
       throw InputException.of(
           String.join(", ", source.paths()),
           "cannot be read as Parquet: " + rootMessage(e),
