@@ -43,4 +43,13 @@ class HdfsResultsStoreIT extends ResultsStoreContract {
     FileStatus status = s.fs().getFileStatus(s.root());
     assertTrue(status.isDirectory());
   }
+
+  @Test
+  void filesAreReplicatedOncePerDataNode() throws Exception {
+    ResultsStore s = store();
+    org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(s.root(), "r.txt");
+    s.writeString(p, "x");
+    // One DataNode: replication 1, so no write waits for replicas that cannot exist.
+    assertEquals(1, s.fs().getFileStatus(p).getReplication());
+  }
 }

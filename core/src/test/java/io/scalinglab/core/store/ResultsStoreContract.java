@@ -1,6 +1,7 @@
 package io.scalinglab.core.store;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -10,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.format.ShardWriter;
+import io.scalinglab.core.format.TokenShards;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,6 +220,43 @@ abstract class ResultsStoreContract {
     } finally {
       pool.shutdownNow();
     }
+    assertEquals(List.of(), s.temporaryLeftovers(s.root()));
+  }
+
+  @Test
+  void tokenShardsGoThroughTheStore() throws IOException {
+    ResultsStore s = store();
+    Path shard = new Path(new Path(s.dataDir("tiny", "char"), "train"), "part-00000.bin");
+    int[] tokens = {0, 5, 64, 65, 1, 2, 3};
+    TokenShards.ShardInfo[] info = new TokenShards.ShardInfo[1];
+    s.writeAtomically(
+        shard,
+        out -> {
+          ShardWriter w = TokenShards.writer(out, 66);
+          w.write(tokens, 0, tokens.length);
+          info[0] = w.close();
+        });
+    assertEquals(tokens.length * 2L, s.fs().getFileStatus(shard).getLen());
+    try (var in = s.fs().open(shard)) {
+      assertArrayEquals(tokens, TokenShards.readAll(in, shard.toString(), 66));
+    }
+    try (var in = s.fs().open(shard)) {
+      assertEquals(info[0].sha256(), TokenShards.sha256(in));
+    }
+
+    // A token outside the vocabulary halfway through: the writer's error, and no shard at all.
+    Path bad = new Path(shard.getParent(), "part-00001.bin");
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            s.writeAtomically(
+                bad,
+                out -> {
+                  ShardWriter w = TokenShards.writer(out, 66);
+                  w.write(tokens, 0, tokens.length);
+                  w.write(66);
+                }));
+    assertFalse(s.exists(bad));
     assertEquals(List.of(), s.temporaryLeftovers(s.root()));
   }
 
