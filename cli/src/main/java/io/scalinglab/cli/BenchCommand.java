@@ -41,6 +41,7 @@ final class BenchCommand {
   static final String HELP =
       """
       usage: scalinglab bench tokenize [--config DATASET.conf] [--set KEY=VALUE]... [--repeats N]
+                                       [--copies N]
 
       Times tokenization side by side in one run and prints MB/s and tokens/s:
         loop       single-threaded parse + JTokkit encode over the bytes held in memory
@@ -48,7 +49,9 @@ final class BenchCommand {
         prepare    the whole prepare stage incl. sort and shard writes, local[1] and local[2]
       Each figure is the median of --repeats runs (default 3) after one warm-up run.
       The default input is the demo's Europarl corpus, decompressed so Spark can split it,
-      with the GPT-2 tokenizer. A --config input must be one uncompressed text, jsonl or tsv file.
+      with the GPT-2 tokenizer; --copies N (default 1) concatenates N copies of it, so Spark's
+      fixed cost per job weighs as little as on a real corpus. A --config input must be one
+      uncompressed text, jsonl or tsv file.
       """;
 
   private BenchCommand() {}
@@ -56,7 +59,10 @@ final class BenchCommand {
   static void run(String[] argv) {
     Args args =
         Args.parse(
-            "bench", argv, Set.of("--config", "--set", "--repeats", "--dir"), Set.of("--help"));
+            "bench",
+            argv,
+            Set.of("--config", "--set", "--repeats", "--dir", "--copies"),
+            Set.of("--help"));
     if (args.has("--help") || args.positional().isEmpty()) {
       System.out.print(HELP);
       return;
@@ -70,6 +76,7 @@ final class BenchCommand {
 
   private static void tokenize(Args args) {
     int repeats = args.getInt("--repeats", 3, 1);
+    int copies = args.getInt("--copies", 1, 1);
     Path work = Path.of(args.get("--dir", "scalinglab-demo")).toAbsolutePath().normalize();
     List<String> overrides = new ArrayList<>(args.all("--set"));
     Path configFile;
@@ -77,7 +84,7 @@ final class BenchCommand {
       configFile = Path.of(args.get("--config", null));
     } else {
       configFile = Home.config("datasets/demo-europarl.conf");
-      Path plain = decompressedEuroparl(work);
+      Path plain = decompressedEuroparl(work, copies);
       overrides.add(0, "dataset.tokenizer=gpt2");
       overrides.add(0, "dataset.source.paths=[" + JobOptions.quote(plain.toUri().toString()) + "]");
     }
@@ -242,17 +249,21 @@ final class BenchCommand {
     return new SparkSettings("local[" + cores + "]", s.appName(), s.localIp(), s.conf());
   }
 
-  private static Path decompressedEuroparl(Path work) {
+  private static Path decompressedEuroparl(Path work, int copies) {
     Path gz = DemoCorpora.europarl(Home.demoJars(), work.resolve("corpora"));
-    Path plain = work.resolve("bench").resolve("europarl.lines.txt");
+    Path plain = work.resolve("bench").resolve("europarl-x" + copies + ".lines.txt");
     if (Files.isRegularFile(plain)) {
       return plain;
     }
     try {
       Files.createDirectories(plain.getParent());
-      Path temp = plain.resolveSibling(".europarl.lines.txt.tmp");
-      try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-        Files.copy(in, temp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Path temp = plain.resolveSibling("." + plain.getFileName() + ".tmp");
+      try (java.io.OutputStream out = Files.newOutputStream(temp)) {
+        for (int i = 0; i < copies; i++) {
+          try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
+            in.transferTo(out);
+          }
+        }
       }
       Files.move(temp, plain, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return plain;

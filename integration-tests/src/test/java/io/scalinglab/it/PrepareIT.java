@@ -328,6 +328,50 @@ class PrepareIT {
   }
 
   @Test
+  void jsonArrayAndFolderOfFilesFormats() throws IOException {
+    List<String> docs = documents("tinystories/train-sample.jsonl", "jsonl", "text", null);
+    List<String> first = docs.subList(0, 200);
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<Map<String, String>> array = new ArrayList<>();
+    first.forEach(d -> array.add(Map.of("story", d, "source", "GPT-4")));
+    String arrayFile = hdfs.uri() + "/corpora/json/data00.json";
+    write(arrayFile, json.writeValueAsBytes(array));
+    PrepareResult fromArray =
+        prepare(
+            config(
+                hdfsStore("json"),
+                "dataset.name=ts-array",
+                "dataset.source.format=json",
+                "dataset.source.text-field=story",
+                "dataset.source.paths=[\"" + arrayFile + "\"]",
+                "dataset.tokenizer=byte",
+                "dataset.val-fraction=0.1"));
+    assertEquals(200, fromArray.documents());
+    List<String> decoded = decode(readSplit(fromArray, "train"), Tokenizers.forName("byte"));
+    decoded.addAll(decode(readSplit(fromArray, "val"), Tokenizers.forName("byte")));
+    assertEquals(counts(first), counts(decoded));
+
+    String folder = hdfs.uri() + "/corpora/sqlfiles";
+    for (int i = 0; i < 30; i++) {
+      write(
+          folder + "/q" + i + ".sql",
+          ("SELECT " + i + " FROM t;\n").getBytes(StandardCharsets.UTF_8));
+    }
+    PrepareResult files =
+        prepare(
+            config(
+                hdfsStore("files"),
+                "dataset.name=sql-files",
+                "dataset.source.format=files",
+                "dataset.source.paths=[\"" + folder + "\"]",
+                "dataset.tokenizer=byte",
+                "dataset.val-fraction=0.2"));
+    assertEquals(30, files.documents());
+    assertEquals(30, files.manifest().path("input").path("files").asInt());
+  }
+
+  @Test
   void importsNanoGptBinsByteForByte() throws IOException {
     SplittableRandom rnd = new SplittableRandom(7);
     byte[] trainBin = tokens(rnd, 10_000, 50257, 50256);

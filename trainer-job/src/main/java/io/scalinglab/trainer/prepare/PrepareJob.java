@@ -76,12 +76,12 @@ public final class PrepareJob {
     CorpusSource.InputFiles input = CorpusSource.expand(ds.source(), store.hadoopConf());
     log.accept("reading " + CorpusSource.describe(input, ds.source().format()));
     int cores = spark.sparkContext().defaultParallelism();
-    int minPartitions = ds.partitions() > 0 ? ds.partitions() : cores;
+    int minPartitions = inputPartitions(ds, cores);
     Tokenizer tokenizer = Tokenizers.forName(tokenizerName);
     JavaRDD<PreparedDoc> prepared =
         CorpusSource.read(spark, ds.source(), input, minPartitions)
             .mapPartitions(tokenize(tokenizer, ds.seed(), ds.valFraction()))
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            .persist(StorageLevel.MEMORY_AND_DISK());
     Path temp = null;
     try {
       log.accept("tokenizing with " + tokenizerName + " on " + cores + " Spark core(s)" + " ...");
@@ -130,8 +130,7 @@ public final class PrepareJob {
       SparkSession spark, ScalinglabConfig config, org.apache.hadoop.conf.Configuration conf) {
     DatasetConfig ds = config.dataset();
     CorpusSource.InputFiles input = CorpusSource.expand(ds.source(), conf);
-    int minPartitions =
-        ds.partitions() > 0 ? ds.partitions() : spark.sparkContext().defaultParallelism();
+    int minPartitions = inputPartitions(ds, spark.sparkContext().defaultParallelism());
     Tokenizer tokenizer = Tokenizers.forName(ds.tokenizer().key());
     PrepareStats stats =
         unwrapSparkFailure(
@@ -141,6 +140,14 @@ public final class PrepareJob {
                     .aggregate(new PrepareStats(), PrepareStats::add, PrepareStats::merge));
     return new TokenCounts(
         stats.documents(), stats.trainTokens + stats.valTokens, stats.textBytes, input.bytes());
+  }
+
+  /**
+   * Input partitions: as configured, or four per core, so a core that finishes early takes another
+   * slice instead of waiting for the slowest one.
+   */
+  static int inputPartitions(DatasetConfig ds, int cores) {
+    return ds.partitions() > 0 ? ds.partitions() : 4 * cores;
   }
 
   /**
@@ -274,7 +281,7 @@ public final class PrepareJob {
                 prepared
                     .filter(d -> d.isDocument() && d.validation == validation)
                     .mapToPair(d -> new Tuple2<>(d.orderKey, d.tokens))
-                    .sortByKey(true, shards)
+                    .repartitionAndSortWithinPartitions(new UniformKeyPartitioner(shards))
                     .mapPartitionsWithIndex(new ShardWriter(conf, folder.toString(), split), false)
                     .collect());
     List<ShardEntry> sorted = new ArrayList<>(written);
