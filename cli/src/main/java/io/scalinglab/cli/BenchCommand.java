@@ -20,12 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.SparkSession;
 
@@ -241,7 +239,7 @@ final class BenchCommand {
       var r = PrepareJob.run(spark, c, rs, line -> {});
       return r.trainTokens() + r.valTokens();
     } finally {
-      deleteTree(store);
+      DemoCorpora.deleteTree(store);
     }
   }
 
@@ -281,17 +279,6 @@ final class BenchCommand {
       return Files.readAllBytes(p);
     } catch (IOException e) {
       throw InputException.of(p.toString(), "cannot be read: " + e.getMessage(), "Check the path");
-    }
-  }
-
-  private static void deleteTree(Path p) {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    } catch (IOException ignored) {
-      // a leftover benchmark store is harmless and named as such
     }
   }
 }

@@ -98,7 +98,8 @@ final class DemoCorpora {
     }
   }
 
-  private static void deleteTree(Path p) {
+  /** Deletes a folder and everything in it, best effort. */
+  static void deleteTree(Path p) {
     if (!Files.exists(p)) {
       return;
     }

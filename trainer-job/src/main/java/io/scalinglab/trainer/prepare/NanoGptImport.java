@@ -1,14 +1,10 @@
 package io.scalinglab.trainer.prepare;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.DatasetConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
-import io.scalinglab.core.store.Manifests;
-import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.tokenize.Tokenizer;
 import io.scalinglab.trainer.tokenize.Tokenizers;
@@ -22,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -36,7 +31,6 @@ import org.apache.hadoop.fs.Path;
  * streamed, never held in memory.
  */
 final class NanoGptImport {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int BUFFER = 1 << 20;
 
   private NanoGptImport() {}
@@ -69,40 +63,23 @@ final class NanoGptImport {
       List<Subsets.Subset> subsets =
           Subsets.resolve(ds.subsetFractions(), ds.subsetTokens(), train.tokens);
 
-      ObjectNode m = JSON.createObjectNode();
-      m.put("kind", "dataset");
-      m.put("dataset_id", datasetId);
-      m.put("name", ds.name());
-      m.put("tokenizer", tokenizer.name());
-      m.put("vocab_size", tokenizer.vocabSize());
-      m.put("eot", tokenizer.eot());
-      m.put("dtype", "uint16");
-      m.put("byte_order", "little");
-      ObjectNode in = m.putObject("input");
-      in.putArray("paths").add(folder.toString());
-      in.put("format", "nanogpt-bin");
-      in.put("files", 2);
-      in.put("bytes", 2 * (train.tokens + val.tokens));
+      ObjectNode m =
+          DatasetManifest.start(
+              datasetId,
+              ds.name(),
+              tokenizer,
+              List.of(folder.toString()),
+              "nanogpt-bin",
+              2,
+              2 * (train.tokens + val.tokens));
       m.put("documents", train.documents + val.documents);
-      m.set("train", PrepareJob.split(train.documents, train.tokens, train.shards));
-      m.set("val", PrepareJob.split(val.documents, val.tokens, val.shards));
+      m.set("train", DatasetManifest.split(train.documents, train.tokens, train.shards));
+      m.set("val", DatasetManifest.split(val.documents, val.tokens, val.shards));
       ObjectNode skipped = m.putObject("skipped");
       skipped.put("total", 0);
       skipped.put("share", 0.0);
       skipped.putObject("by_reason");
-      ArrayNode subs = m.putArray("subsets");
-      for (Subsets.Subset s : subsets) {
-        ObjectNode o = subs.addObject();
-        o.put("name", s.name());
-        if (s.fraction() == null) {
-          o.putNull("fraction");
-        } else {
-          o.put("fraction", s.fraction());
-        }
-        o.put("tokens", s.tokens());
-      }
-      Manifests.withProvenance(
-          m, Provenance.capture(config.toJson(), Map.of("dataset.seed", ds.seed())));
+      DatasetManifest.finish(m, subsets, config);
       store.writeJson(new Path(temp, "manifest.json"), m);
       log.accept(
           String.format(

@@ -3,7 +3,6 @@ package io.scalinglab.trainer.prepare;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.DatasetConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
@@ -12,8 +11,6 @@ import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.store.Ids;
-import io.scalinglab.core.store.Manifests;
-import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.corpus.Document;
 import io.scalinglab.trainer.corpus.Record;
@@ -27,7 +24,6 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkException;
@@ -299,25 +295,19 @@ public final class PrepareJob {
       List<ShardEntry> val,
       List<Subsets.Subset> subsets) {
     DatasetConfig ds = config.dataset();
-    ObjectNode m = JSON.createObjectNode();
-    m.put("kind", "dataset");
-    m.put("dataset_id", datasetId);
-    m.put("name", ds.name());
-    m.put("tokenizer", tokenizer.name());
-    m.put("vocab_size", tokenizer.vocabSize());
-    m.put("eot", tokenizer.eot());
-    m.put("dtype", "uint16");
-    m.put("byte_order", "little");
-    ObjectNode in = m.putObject("input");
-    ArrayNode paths = in.putArray("paths");
-    ds.source().paths().forEach(paths::add);
-    in.put("format", ds.source().format().key());
-    in.put("files", input.files().size());
-    in.put("bytes", input.bytes());
+    ObjectNode m =
+        DatasetManifest.start(
+            datasetId,
+            ds.name(),
+            tokenizer,
+            ds.source().paths(),
+            ds.source().format().key(),
+            input.files().size(),
+            input.bytes());
     m.put("documents", stats.documents());
     m.put("text_bytes", stats.textBytes);
-    m.set("train", split(stats.trainDocs, stats.trainTokens, train));
-    m.set("val", split(stats.valDocs, stats.valTokens, val));
+    m.set("train", DatasetManifest.split(stats.trainDocs, stats.trainTokens, train));
+    m.set("val", DatasetManifest.split(stats.valDocs, stats.valTokens, val));
     ObjectNode skipped = m.putObject("skipped");
     skipped.put("total", stats.corruptCount());
     skipped.put("share", stats.corruptShare());
@@ -326,35 +316,7 @@ public final class PrepareJob {
     ObjectNode filtered = m.putObject("filtered");
     filtered.put("total", stats.filteredCount());
     filtered.set("by_reason", JSON.valueToTree(stats.filtered));
-    ArrayNode subs = m.putArray("subsets");
-    for (Subsets.Subset s : subsets) {
-      ObjectNode o = subs.addObject();
-      o.put("name", s.name());
-      if (s.fraction() != null) {
-        o.put("fraction", s.fraction());
-      } else {
-        o.putNull("fraction");
-      }
-      o.put("tokens", s.tokens());
-    }
-    Provenance p = Provenance.capture(config.toJson(), Map.of("dataset.seed", ds.seed()));
-    return Manifests.withProvenance(m, p);
-  }
-
-  static ObjectNode split(long documents, long tokens, List<ShardEntry> shards) {
-    ObjectNode o = JSON.createObjectNode();
-    o.put("documents", documents);
-    o.put("tokens", tokens);
-    ArrayNode arr = o.putArray("shards");
-    for (ShardEntry s : shards) {
-      ObjectNode e = arr.addObject();
-      e.put("file", s.file());
-      e.put("tokens", s.tokens());
-      e.put("bytes", s.bytes());
-      e.put("sha256", s.sha256());
-      e.put("documents", s.documents());
-    }
-    return o;
+    return DatasetManifest.finish(m, subsets, config);
   }
 
   /** Runs a Spark action and rethrows the scalinglab exception a task failed with, if any. */
