@@ -219,10 +219,10 @@ class PrepareIT {
     Set<String> overlap = new java.util.HashSet<>(trainDocs);
     overlap.retainAll(Set.copyOf(valDocs));
     assertTrue(overlap.isEmpty(), "no text in both splits");
-    assertTrue(
-        r.manifest().path("provenance").has("java_version")
-            || r.manifest().path("provenance").size() > 0,
-        "manifest carries provenance");
+    for (String key :
+        List.of("java_version", "os_arch", "git_commit", "resolved_config", "seeds")) {
+      assertTrue(r.manifest().path("provenance").has(key), "provenance lacks " + key);
+    }
   }
 
   @Test

@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
@@ -21,6 +23,7 @@ import java.util.TreeMap;
  * @param createdAt an ISO-8601 UTC instant, millisecond precision
  * @param seeds every seed that was used, by name; kept sorted by name
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Provenance(
     int formatVersion,
     String scalinglabVersion,

@@ -49,15 +49,15 @@ class ProvenanceTest {
     JsonNode block = manifest.path(Manifests.PROVENANCE);
     for (String field :
         List.of(
-            "formatVersion",
-            "scalinglabVersion",
-            "gitCommit",
-            "javaVersion",
-            "osArch",
-            "osName",
-            "createdAt",
+            "format_version",
+            "scalinglab_version",
+            "git_commit",
+            "java_version",
+            "os_arch",
+            "os_name",
+            "created_at",
             "seeds",
-            "resolvedConfig")) {
+            "resolved_config")) {
       assertTrue(block.has(field), field);
     }
     assertEquals(List.of("init", "shuffle"), List.copyOf(p.seeds().keySet()), "sorted by name");
