@@ -61,14 +61,15 @@ final class Args {
       } else {
         List<String> known = new ArrayList<>(withValue);
         known.addAll(switches);
+        String hint = closest(name, known);
         throw new UsageException(
             "unknown flag "
                 + name
                 + " for '"
                 + command
                 + "'"
-                + closest(name, known)
-                + ". See: scalinglab "
+                + (hint.isEmpty() ? "." : hint)
+                + " See: scalinglab "
                 + command
                 + " --help");
       }

@@ -51,8 +51,7 @@ public final class Main {
                     + command
                     + "'"
                     + Args.closest(command, List.of("prepare", "demo", "bench", "help"))
-                        .replace("--", "")
-                    + ". Commands: prepare, demo, bench, help");
+                    + " Commands: prepare, demo, bench, help");
       }
       return 0;
     } catch (UsageException e) {

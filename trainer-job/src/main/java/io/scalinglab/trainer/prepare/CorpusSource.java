@@ -94,7 +94,11 @@ final class CorpusSource {
         }
       } catch (IOException e) {
         throw InputException.of(
-            p, "cannot be listed: " + e.getMessage(), "Check the path and its permissions", e);
+            p,
+            "cannot be listed: " + e.getMessage(),
+            "Check the path and its permissions; give a full URI (hdfs://namenode:8020/...) or a"
+                + " local path with --set 'dataset.source.paths=[\"...\"]'",
+            e);
       }
     }
     if (files.isEmpty()) {
