@@ -59,17 +59,19 @@ final class BenchCommand {
         Args.parse(
             "bench",
             argv,
-            Set.of("--config", "--set", "--repeats", "--dir", "--copies"),
+            IdBench.extend(Set.of("--config", "--set", "--repeats", "--dir", "--copies")),
             Set.of("--help"));
     if (args.has("--help") || args.positional().isEmpty()) {
       System.out.print(HELP);
       return;
     }
     String what = args.positional().get(0);
-    if (!what.equals("tokenize")) {
-      throw new UsageException("unknown benchmark '" + what + "'; available: tokenize");
+    switch (what) {
+      case "tokenize" -> tokenize(args);
+      case "id" -> IdBench.run(args);
+      default ->
+          throw new UsageException("unknown benchmark '" + what + "'; available: tokenize, id");
     }
-    tokenize(args);
   }
 
   private static void tokenize(Args args) {

@@ -16,8 +16,11 @@ public final class Main {
 
       commands:
         prepare   tokenize a corpus into train/validation token shards in the results store
+        id        intrinsic dimension of activations or any .npy / Parquet embeddings
+        fit       fit a scaling law (power, offset, Chinchilla) to any CSV table
+        analyze   scaling-law fits, theory predictions, figures and report.html for a sweep
         demo      run the jobs end to end on corpora that ship with Maven Central packages
-        bench     measure a stage: bench tokenize
+        bench     measure a stage: bench tokenize | bench id
         help      this text; 'scalinglab <command> --help' shows a command's flags
 
       Configs are HOCON, layered: reference.conf <- dataset <- model family <- sweep <- --set.
@@ -43,6 +46,9 @@ public final class Main {
       switch (command) {
         case "prepare" -> PrepareCommand.run(rest);
         case "demo" -> DemoCommand.run(rest);
+        case "id" -> IdCommand.run(rest);
+        case "fit" -> FitCommand.run(rest);
+        case "analyze" -> AnalyzeCommand.run(rest);
         case "bench" -> BenchCommand.run(rest);
         case "help", "--help", "-h" -> System.out.print(USAGE);
         default ->
@@ -50,8 +56,10 @@ public final class Main {
                 "unknown command '"
                     + command
                     + "'"
-                    + Args.closest(command, List.of("prepare", "demo", "bench", "help"))
-                    + " Commands: prepare, demo, bench, help");
+                    + Args.closest(
+                        command,
+                        List.of("prepare", "id", "fit", "analyze", "demo", "bench", "help"))
+                    + " Commands: prepare, id, fit, analyze, demo, bench, help");
       }
       return 0;
     } catch (UsageException e) {
