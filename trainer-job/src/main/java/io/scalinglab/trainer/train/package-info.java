@@ -1,0 +1,13 @@
+/**
+ * The pieces of one training run that are not the model: the optimizer settings ({@link
+ * io.scalinglab.trainer.train.OptimConfig}), nanoGPT's warm-up-then-cosine learning rate ({@link
+ * io.scalinglab.trainer.train.LrSchedule}), AdamW with decoupled weight decay on matrices only
+ * ({@link io.scalinglab.trainer.train.AdamW}), global-norm gradient clipping ({@link
+ * io.scalinglab.trainer.train.GradClip}), seeded random token windows ({@link
+ * io.scalinglab.trainer.train.TokenWindows}), the FLOP estimate behind MFU ({@link
+ * io.scalinglab.trainer.train.Flops}) and atomic checkpoints in the results store ({@link
+ * io.scalinglab.trainer.train.Checkpoints}). Each copies the semantics of nanoGPT's {@code
+ * train.py} or of the PyTorch function it calls, cited where it does, so a run here and a nanoGPT
+ * run follow the same recipe; the training loop composes them.
+ */
+package io.scalinglab.trainer.train;
