@@ -1,0 +1,81 @@
+package io.scalinglab.id.knn;
+
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * The work of one pair of blocks: the float32 matrix product of their points, turned into squared
+ * distances with the norms computed once per point ({@code |a−b|² = |a|² + |b|² − 2a·b}), each
+ * offered to both points' lists. A pair of distinct blocks updates the rows of both, so every pair
+ * of points is computed once. One kernel per worker thread: it owns its product buffer.
+ */
+final class PairKernel implements AutoCloseable {
+  private final int dim;
+  private final int maxRows;
+  private final FloatPointer product;
+  private final float[] c;
+  private final double[] columnBound;
+
+  PairKernel(int dim, int maxRows) {
+    this.dim = dim;
+    this.maxRows = maxRows;
+    this.product = new FloatPointer((long) maxRows * maxRows);
+    this.c = new float[maxRows * maxRows];
+    this.columnBound = new double[maxRows];
+  }
+
+  /**
+   * Offers the approximate squared distances between the points of {@code a} and {@code b} to the
+   * lists {@code ta} (rows of {@code a}) and {@code tb} (rows of {@code b}). For {@code a == b} the
+   * pairs within the block are offered once each way, never a point to itself.
+   */
+  void pair(Block a, Block b, TopK ta, TopK tb) {
+    if (a.rows() > maxRows || b.rows() > maxRows) {
+      throw new IllegalArgumentException("block larger than " + maxRows + " rows");
+    }
+    int m = a.rows();
+    int n = b.rows();
+    Blas.sgemmNt(m, n, dim, a.data(), a.dataRow(), b.data(), b.dataRow(), product);
+    product.position(0).get(c, 0, m * n);
+    float[] na = a.norms();
+    float[] nb = b.norms();
+    boolean diagonal = a == b;
+    double columnMax = Double.NEGATIVE_INFINITY;
+    for (int col = 0; col < n; col++) {
+      columnBound[col] = tb.bound(col);
+      columnMax = Math.max(columnMax, columnBound[col]);
+    }
+    int bFirst = b.firstRow();
+    int aFirst = a.firstRow();
+    for (int r = 0; r < m; r++) {
+      float nr = na[r];
+      double rowBound = ta.bound(r);
+      // Bounds only fall, so the largest at the start of the row lets one comparison reject most
+      // distances for both lists.
+      double limit = Math.max(rowBound, columnMax);
+      int base = r * n;
+      int id = aFirst + r;
+      for (int col = diagonal ? r + 1 : 0; col < n; col++) {
+        float e = nr + nb[col] - 2f * c[base + col];
+        if (e <= limit) {
+          if (e <= rowBound) {
+            rowBound = ta.offer(r, e, bFirst + col);
+          }
+          if (e <= columnBound[col]) {
+            columnBound[col] = tb.offer(col, e, id);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    product.close();
+  }
+
+  /**
+   * A block of consecutive points: global rows {@code firstRow .. firstRow+rows}, whose float32
+   * coordinates start at row {@code dataRow} of {@code data}, and their squared norms.
+   */
+  record Block(int index, int firstRow, int rows, FloatPointer data, long dataRow, float[] norms) {}
+}
