@@ -76,10 +76,10 @@ public final class Blas {
   }
 
   /**
-   * {@code c = aᵀ·a} for a row-major {@code m × k} matrix {@code a} (float64): the {@code k × k}
-   * Gram matrix of its columns, all of it, row-major.
+   * {@code c = aᵀ·a} (or {@code c += aᵀ·a} when {@code accumulate}) for a row-major {@code m × k}
+   * matrix {@code a} (float64): the {@code k × k} Gram matrix of its columns, row-major.
    */
-  public static void dgramColumns(int m, int k, double[] a, double[] c) {
+  public static void dgramColumns(int m, int k, double[] a, double[] c, boolean accumulate) {
     openblas_nolapack.cblas_dgemm(
         openblas_nolapack.CblasRowMajor,
         openblas_nolapack.CblasTrans,
@@ -92,7 +92,7 @@ public final class Blas {
         k,
         a,
         k,
-        0.0,
+        accumulate ? 1.0 : 0.0,
         c,
         k);
   }

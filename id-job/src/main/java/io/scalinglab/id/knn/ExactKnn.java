@@ -92,14 +92,8 @@ public final class ExactKnn {
         all[j] = new Block(j, first, rows, data, first, norms);
       }
       data.position(0);
-      System.err.printf(
-          "TIMING prep %.3f cpu %s%n",
-          (System.nanoTime() - t0) / 1e9, ProcessHandle.current().info().totalCpuDuration().get());
       merged = runPairs(all, pairs, cap, d, b, options.threads(), progress);
     }
-    System.err.printf(
-        "TIMING pairs %.3f cpu %s%n",
-        (System.nanoTime() - t0) / 1e9, ProcessHandle.current().info().totalCpuDuration().get());
     return Refine.finish(
         points, mean, merged, b, k, cap, options.threads(), pairs.size(), t0, progress);
   }
