@@ -1,0 +1,309 @@
+package io.scalinglab.trainer.model;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.nd4j.autodiff.samediff.SDIndex;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.api.OutAndGrad;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * GPT-2 as nanoGPT's {@code model.py} defines it, as a SameDiff graph: token and learned position
+ * embeddings; {@code nLayer} pre-LayerNorm blocks of causal multi-head self-attention and a 4× GELU
+ * MLP; a final LayerNorm; an output head tied to the token embedding unless configured otherwise.
+ * Dropout is 0, as in the paper's runs.
+ *
+ * <p>Two choices differ from a textbook SameDiff model, both because of measured Deeplearning4j
+ * 1.0.0-M2.1 behaviour (see DESIGN.md):
+ *
+ * <ul>
+ *   <li>The token embedding lookup runs outside the graph ({@code pullRows}), and its gradient is
+ *       scatter-added into the embedding's gradient. SameDiff's {@code gather} gradient assigns
+ *       instead of adding (repeated tokens lose gradient) and loops per index; a one-hot matmul
+ *       would cost O(tokens × vocabulary).
+ *   <li>Attention is matmul, an additive causal mask and softmax, because the library's attention
+ *       ops take key masks, not causal ones.
+ * </ul>
+ *
+ * <p>GELU is the tanh approximation GPT-2 itself used ({@code preciseGelu}); nanoGPT's exact-erf
+ * GELU differs from it by less than 1e-3.
+ */
+public final class Gpt {
+  /** Name of the token embedding, also the tied output head. */
+  public static final String WTE = "wte";
+
+  /** Name of the learned position embedding. */
+  public static final String WPE = "wpe";
+
+  /** Names of the hidden states a caller can ask for. */
+  public static final String FINAL_BLOCK = "h_final";
+
+  public static final String FINAL_LN = "ln_f_out";
+
+  private static final String TOKENS = "tok_emb";
+  private static final String TARGETS = "targets";
+  private static final String LOSS = "loss";
+  private static final String LOGITS = "logits";
+
+  private final GptConfig config;
+  private final DataType dtype;
+  private final SameDiff sd;
+  private final List<String> paramNames = new ArrayList<>();
+  private final List<String> gradNames = new ArrayList<>();
+
+  /**
+   * A model with nanoGPT's initialisation: normal(0, 0.02) weights, residual projections scaled by
+   * 1/sqrt(2 nLayer), zero biases, unit LayerNorm gains; seeded, so the same seed gives the same
+   * weights.
+   */
+  public Gpt(GptConfig config, long seed) {
+    this(config, seed, DataType.FLOAT);
+  }
+
+  /** As {@link #Gpt(GptConfig, long)}, computing in {@code dtype} (FLOAT, or DOUBLE for checks). */
+  public Gpt(GptConfig config, long seed, DataType dtype) {
+    this.config = requireNonNull(config, "config");
+    this.dtype = requireNonNull(dtype, "dtype");
+    this.sd = SameDiff.create();
+    SplittableRandom rnd = new SplittableRandom(seed);
+    int c = config.nEmbd();
+    int t = config.blockSize();
+    double std = 0.02;
+    double projStd = 0.02 / Math.sqrt(2.0 * config.nLayer());
+
+    SDVariable wteVar = param(WTE, normal(rnd, std, config.vocabSize(), c));
+    SDVariable wpe = param(WPE, normal(rnd, std, t, c));
+
+    // A variable, not a placeholder: SameDiff returns gradients only for variables, and the
+    // lookup's gradient is what the scatter-add needs. Its value is set before every pass.
+    SDVariable tok = sd.var(TOKENS, Nd4j.zeros(dtype, t, c));
+    SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, -1);
+    // [B*T, C] -> [B, T, C], plus the position embedding broadcast over the batch
+    SDVariable h = tok.reshape(-1, t, c).add(wpe).reshape(-1, c);
+
+    SDVariable mask = sd.constant("causal_mask", causalMask(t).castTo(dtype));
+    for (int i = 0; i < config.nLayer(); i++) {
+      String p = "h." + i + ".";
+      SDVariable a = layerNorm(p + "ln_1", h, c);
+      h = h.add(attention(p + "attn", a, mask, rnd, std, projStd));
+      SDVariable m = layerNorm(p + "ln_2", h, c);
+      h = h.add(mlp(p + "mlp", m, rnd, std, projStd));
+    }
+    sd.identity(FINAL_BLOCK, h);
+    SDVariable out = layerNorm("ln_f", h, c);
+    sd.identity(FINAL_LN, out);
+    SDVariable head =
+        config.tiedHead()
+            ? wteVar
+            : param("lm_head.weight", normal(rnd, std, config.vocabSize(), c));
+    SDVariable logits = sd.mmul(LOGITS, out, head, false, true, false);
+    // Mean cross-entropy written out: log-softmax picked at the target. The library's
+    // sparseSoftmaxCrossEntropy gave 5.19 where the true mean was 5.57 (random targets, V = 256).
+    SDVariable onehot = sd.oneHot(targets, config.vocabSize(), -1, 1.0, 0.0, dtype);
+    SDVariable picked = sd.nn.logSoftmax(logits).mul(onehot).sum(1);
+    SDVariable loss = picked.mean().neg().rename(LOSS);
+    sd.setLossVariables(loss);
+    gradNames.addAll(paramNames);
+    gradNames.add(TOKENS);
+  }
+
+  /** The graph, for profiling and tests in this package. */
+  SameDiff graph() {
+    return sd;
+  }
+
+  public GptConfig config() {
+    return config;
+  }
+
+  /** Every parameter by name, the arrays the graph trains (updating them in place updates it). */
+  public Map<String, INDArray> params() {
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    for (String n : paramNames) {
+      m.put(n, sd.getVariable(n).getArr());
+    }
+    return m;
+  }
+
+  /** Replaces every parameter's values (shapes must match), e.g. from a checkpoint. */
+  public void loadParams(Map<String, INDArray> values) {
+    for (String n : paramNames) {
+      INDArray v = values.get(n);
+      if (v == null) {
+        throw new IllegalArgumentException("checkpoint lacks parameter " + n);
+      }
+      sd.getVariable(n).getArr().assign(v.reshape(sd.getVariable(n).getArr().shape()));
+    }
+  }
+
+  /**
+   * Mean cross-entropy of one batch and the gradient of every parameter.
+   *
+   * @param x token ids, row-major [batch, block]
+   * @param y next-token targets, same shape
+   */
+  public Step lossAndGradients(int[] x, int[] y) {
+    Map<String, INDArray> feed = feed(x, y);
+    OutAndGrad both = sd.calculateGradientsAndOutputs(feed, List.of(LOSS), gradNames);
+    Map<String, INDArray> out = both.getGradients();
+    Map<String, INDArray> grads = new LinkedHashMap<>();
+    for (String n : paramNames) {
+      grads.put(n, out.get(n));
+    }
+    INDArray tokGrad = out.get(TOKENS);
+    INDArray wteGrad = grads.get(WTE);
+    if (wteGrad == null) { // untied head: the embedding is used by the lookup only
+      wteGrad = sd.getVariable(WTE).getArr().ulike();
+    }
+    // The lookup's gradient: row i of tokGrad belongs to token x[i]; repeated tokens add.
+    INDArray[] added = Nd4j.exec(new ScatterAdd(wteGrad, Nd4j.createFromArray(x), tokGrad));
+    grads.put(WTE, added[0]);
+    return new Step(both.getOutputs().get(LOSS).getDouble(0), grads);
+  }
+
+  /** The loss and gradients of one batch. */
+  public record Step(double loss, Map<String, INDArray> grads) {}
+
+  /** Mean cross-entropy of one batch, forward pass only. */
+  public double loss(int[] x, int[] y) {
+    return sd.output(feed(x, y), LOSS).get(LOSS).getDouble(0);
+  }
+
+  /** Logits [batch*block, vocab] of a batch of token ids [batch, block]. */
+  public INDArray logits(int[] x) {
+    setTokens(x);
+    return sd.output(Map.of(TARGETS, Nd4j.zeros(DataType.INT, x.length)), LOGITS).get(LOGITS);
+  }
+
+  /**
+   * Hidden states [batch*block, width] at a named point: {@link #FINAL_BLOCK} (output of the last
+   * block, the paper's choice) or {@link #FINAL_LN} (after the final LayerNorm).
+   */
+  public INDArray hidden(int[] x, String name) {
+    setTokens(x);
+    return sd.output(Map.of(TARGETS, Nd4j.zeros(DataType.INT, x.length)), name).get(name);
+  }
+
+  private Map<String, INDArray> feed(int[] x, int[] y) {
+    if (x.length != y.length || x.length % config.blockSize() != 0) {
+      throw new IllegalArgumentException(
+          "x and y must both hold whole windows of " + config.blockSize() + " tokens");
+    }
+    setTokens(x);
+    return Map.of(TARGETS, Nd4j.createFromArray(y));
+  }
+
+  private void setTokens(int[] x) {
+    if (x.length % config.blockSize() != 0) {
+      throw new IllegalArgumentException(
+          "x must hold whole windows of " + config.blockSize() + " tokens, got " + x.length);
+    }
+    sd.getVariable(TOKENS).setArray(embed(x));
+  }
+
+  /** Rows of the token embedding for each token: [n, width]. */
+  private INDArray embed(int[] x) {
+    for (int token : x) {
+      if (token < 0 || token >= config.vocabSize()) {
+        throw new IllegalArgumentException(
+            "token " + token + " is outside the vocabulary of " + config.vocabSize());
+      }
+    }
+    // The graph's own array: the optimizer updates it in place.
+    return Nd4j.pullRows(sd.getVariable(WTE).getArr(), 1, x);
+  }
+
+  private SDVariable attention(
+      String p, SDVariable a, SDVariable mask, SplittableRandom rnd, double std, double projStd) {
+    int c = config.nEmbd();
+    int t = config.blockSize();
+    int heads = config.nHead();
+    int hd = config.headDim();
+    SDVariable qkv = linear(p + ".c_attn", a, c, 3 * c, rnd, std);
+    SDVariable q = split(qkv, 0, c, t, heads, hd);
+    SDVariable k = split(qkv, c, c, t, heads, hd);
+    SDVariable v = split(qkv, 2 * c, c, t, heads, hd);
+    SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(hd)).add(mask);
+    SDVariable att = sd.nn.softmax(scores, -1);
+    SDVariable y = sd.mmul(att, v); // [B, H, T, hd]
+    y = sd.permute(y, 0, 2, 1, 3).reshape(-1, c);
+    return linear(p + ".c_proj", y, c, c, rnd, projStd);
+  }
+
+  /** Columns [from, from + c) of qkv as heads: [B, H, T, hd]. */
+  private SDVariable split(SDVariable qkv, int from, int c, int t, int heads, int hd) {
+    SDVariable part = qkv.get(SDIndex.all(), SDIndex.interval(from, from + c));
+    return sd.permute(part.reshape(-1, t, heads, hd), 0, 2, 1, 3);
+  }
+
+  private SDVariable mlp(String p, SDVariable m, SplittableRandom rnd, double std, double projStd) {
+    int c = config.nEmbd();
+    SDVariable fc = sd.nn.preciseGelu(linear(p + ".c_fc", m, c, 4 * c, rnd, std));
+    return linear(p + ".c_proj", fc, 4 * c, c, rnd, projStd);
+  }
+
+  private SDVariable linear(
+      String name, SDVariable in, int fanIn, int fanOut, SplittableRandom rnd, double std) {
+    SDVariable w = param(name + ".weight", normal(rnd, std, fanIn, fanOut));
+    SDVariable y = sd.mmul(in, w);
+    if (config.bias()) {
+      y = y.add(param(name + ".bias", Nd4j.zeros(dtype, fanOut)));
+    }
+    return y;
+  }
+
+  private SDVariable layerNorm(String name, SDVariable in, int c) {
+    SDVariable gain = param(name + ".weight", Nd4j.ones(dtype, c));
+    if (config.bias()) {
+      SDVariable b = param(name + ".bias", Nd4j.zeros(dtype, c));
+      return sd.nn.layerNorm(in, gain, b, false, 1);
+    }
+    return sd.nn.layerNorm(in, gain, false, 1);
+  }
+
+  private SDVariable param(String name, INDArray init) {
+    paramNames.add(name);
+    return sd.var(name, init.dataType() == dtype ? init : init.castTo(dtype));
+  }
+
+  private static INDArray normal(SplittableRandom rnd, double std, int rows, int cols) {
+    float[] v = new float[rows * cols];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) (gaussian(rnd) * std);
+    }
+    return Nd4j.create(v, new long[] {rows, cols}, DataType.FLOAT);
+  }
+
+  /** A standard normal draw (Marsaglia's polar method), from the model's own seeded stream. */
+  private static double gaussian(SplittableRandom rnd) {
+    double u;
+    double v;
+    double s;
+    do {
+      u = 2 * rnd.nextDouble() - 1;
+      v = 2 * rnd.nextDouble() - 1;
+      s = u * u + v * v;
+    } while (s >= 1 || s == 0);
+    return u * Math.sqrt(-2 * Math.log(s) / s);
+  }
+
+  /** 0 where a position may attend (itself and earlier), a large negative number elsewhere. */
+  static INDArray causalMask(int t) {
+    float[] m = new float[t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < t; j++) {
+        m[i * t + j] = -1e9f;
+      }
+    }
+    return Nd4j.create(m, new long[] {t, t}, DataType.FLOAT);
+  }
+}

@@ -1,0 +1,74 @@
+package io.scalinglab.trainer.model;
+
+/**
+ * The shape of a GPT model, nanoGPT's {@code GPTConfig}: layers, heads, width, context, vocabulary,
+ * whether linear layers and LayerNorms have biases, and whether the output head shares the token
+ * embedding's weights.
+ */
+public record GptConfig(
+    int nLayer,
+    int nHead,
+    int nEmbd,
+    int blockSize,
+    int vocabSize,
+    boolean bias,
+    boolean tiedHead) {
+
+  public GptConfig {
+    positive("n-layer", nLayer);
+    positive("n-head", nHead);
+    positive("n-embd", nEmbd);
+    positive("block-size", blockSize);
+    positive("vocab-size", vocabSize);
+    if (nEmbd % nHead != 0) {
+      throw new IllegalArgumentException(
+          "n-embd " + nEmbd + " is not a multiple of n-head " + nHead + ": heads split the width");
+    }
+  }
+
+  private static void positive(String name, int v) {
+    if (v <= 0) {
+      throw new IllegalArgumentException(name + " must be positive, got " + v);
+    }
+  }
+
+  /** GPT-2 small as OpenAI released it: 12 layers, 12 heads, width 768, biases, tied head. */
+  public static GptConfig gpt2Small() {
+    return new GptConfig(12, 12, 768, 1024, 50257, true, true);
+  }
+
+  public int headDim() {
+    return nEmbd / nHead;
+  }
+
+  /** Parameters of one transformer block. */
+  long perBlock() {
+    long c = nEmbd;
+    long b = bias ? 1 : 0;
+    long ln = c + b * c; // gain, optional bias
+    long attn = c * 3 * c + b * 3 * c + c * c + b * c; // c_attn, c_proj
+    long mlp = c * 4 * c + b * 4 * c + 4 * c * c + b * c; // c_fc, c_proj
+    return 2 * ln + attn + mlp;
+  }
+
+  /** Every parameter, each counted once (a tied head adds none). */
+  public long totalParams() {
+    return embeddingParams() + nonEmbeddingParams();
+  }
+
+  /** Token and position embeddings. */
+  public long embeddingParams() {
+    return (long) vocabSize * nEmbd + (long) blockSize * nEmbd;
+  }
+
+  /**
+   * All but the token and position embeddings: the blocks, the final LayerNorm and an untied head.
+   * This is the N of Kaplan et al.'s scaling laws.
+   */
+  public long nonEmbeddingParams() {
+    long c = nEmbd;
+    long finalLn = c + (bias ? c : 0);
+    long head = tiedHead ? 0 : (long) vocabSize * c;
+    return nLayer * perBlock() + finalLn + head;
+  }
+}
