@@ -1,0 +1,66 @@
+package io.scalinglab.id.protocol;
+
+import io.scalinglab.core.config.IdConfig;
+import io.scalinglab.id.estimate.Bootstrap.Interval;
+import io.scalinglab.id.knn.Neighbours.KnnStats;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One intrinsic-dimension estimate of one set of vectors, with everything needed to read it: the
+ * settings it was made with, what the input held and what was left out, and the protocol's extra
+ * results.
+ *
+ * @param estimator mle, twonn or pr
+ * @param k neighbours per point (MLE); 2 for TwoNN, 0 for PR
+ * @param combine how pointwise MLEs were combined
+ * @param unbiased whether the MLE used k − 2
+ * @param metric the distance used
+ * @param protocol global or paper
+ * @param id the estimate (the mean over batches for the paper protocol)
+ * @param n points the estimate used (after duplicates and any cap)
+ * @param dim the vectors' dimension
+ * @param input what the input held and what was left out
+ * @param interval the bootstrap interval (global protocol, MLE and TwoNN)
+ * @param kSweep the MLE for each k of the sweep, side by side (global protocol)
+ * @param batches the per-batch estimates (paper protocol)
+ * @param degenerate points whose k neighbours all tie (left out of a mean; see Mle)
+ * @param knn how the neighbour search went (empty for PR)
+ * @param engine where the search ran
+ * @param seconds wall-clock time of the whole estimate
+ */
+public record IdEstimate(
+    IdConfig.Estimator estimator,
+    int k,
+    IdConfig.Combine combine,
+    boolean unbiased,
+    IdConfig.Metric metric,
+    IdConfig.Protocol protocol,
+    double id,
+    int n,
+    int dim,
+    InputCounts input,
+    Optional<Interval> interval,
+    List<KPoint> kSweep,
+    Optional<Batches> batches,
+    int degenerate,
+    Optional<KnnStats> knn,
+    String engine,
+    double seconds) {
+
+  /**
+   * What the input held: {@code rows} in all, {@code nonFinite} and {@code zeroRows} left out (with
+   * {@code id.non-finite = drop}), {@code duplicates} kept once.
+   */
+  public record InputCounts(int rows, int nonFinite, int zeroRows, int duplicates) {}
+
+  /** The estimate with {@code k} neighbours. */
+  public record KPoint(int k, double id) {}
+
+  /**
+   * The paper protocol's batches: {@code count} batches of {@code size} vectors, their estimates
+   * and summary ({@code std} is the population standard deviation, numpy's default).
+   */
+  public record Batches(
+      int size, int count, double mean, double std, double min, double max, double[] values) {}
+}
