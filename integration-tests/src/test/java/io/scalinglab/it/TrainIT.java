@@ -1,0 +1,154 @@
+package io.scalinglab.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SparkSettings;
+import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.spark.SparkSessions;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.testing.SharedData;
+import io.scalinglab.trainer.prepare.PrepareJob;
+import io.scalinglab.trainer.train.Checkpoints;
+import io.scalinglab.trainer.train.RunResult;
+import io.scalinglab.trainer.train.RunSpec;
+import io.scalinglab.trainer.train.Trainer;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** Training runs on the prepared TinyStories sample, in a {@code file://} store. */
+class TrainIT {
+  @TempDir static java.nio.file.Path tmp;
+  static ResultsStore store;
+  static List<String> base;
+
+  @BeforeAll
+  static void prepare() {
+    base = new ArrayList<>();
+    base.add("store.root=\"" + tmp.resolve("store").toUri() + "\"");
+    base.add(
+        "dataset.source.paths=[\""
+            + SharedData.path("corpora/tinystories/train-sample.txt").toUri()
+            + "\"]");
+    base.add("dataset.name=tinystories-sample");
+    base.add("dataset.tokenizer=byte");
+    base.add("dataset.val-fraction=0.05");
+    SparkSession spark =
+        SparkSessions.getOrCreate(new SparkSettings("local[2]", "train-it", "127.0.0.1", Map.of()));
+    try {
+      ScalinglabConfig c = ScalinglabConfig.load(List.of(), base);
+      store = ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());
+      PrepareJob.run(spark, c, store, line -> {});
+    } finally {
+      spark.stop();
+    }
+    base.addAll(
+        List.of(
+            "model.n-layer=1",
+            "model.n-head=2",
+            "model.n-embd=32",
+            "model.block-size=32",
+            "train.batch-size=4",
+            "train.warmup-steps=2",
+            "train.eval-batches=4",
+            "train.activations.documents=10",
+            "train.activations.per-document=8"));
+  }
+
+  static RunSpec spec(String... overrides) {
+    List<String> all = new ArrayList<>(base);
+    all.addAll(List.of(overrides));
+    return RunSpec.resolve(ScalinglabConfig.load(List.of(), all), store);
+  }
+
+  @Test
+  void lossDecreasesAndTheRunWritesWhatTheIdJobReads() throws Exception {
+    RunSpec s =
+        spec(
+            "train.max-steps=40",
+            "train.decay-steps=40",
+            "train.lr=3e-3",
+            "train.eval-interval=20",
+            "train.checkpoint-interval=20");
+    RunResult r = new Trainer(store, s, line -> {}).run();
+    assertEquals("done", r.status());
+    assertEquals(2, r.curve().size());
+    // Byte-level text starts at ln(257) = 5.55; 40 steps of a tiny model learn at least the
+    // letter frequencies, which alone bring a byte model near 3.
+    assertTrue(r.curve().get(0)[1] < 4.0, "val loss after 20 steps: " + r.curve().get(0)[1]);
+    assertTrue(r.curve().get(1)[1] < r.curve().get(0)[1], "keeps falling");
+
+    JsonNode result = store.readJson(new Path(s.runDir(), "result.json"));
+    assertEquals("done", result.path("status").asText());
+    assertTrue(result.path("provenance").has("git_commit"));
+    String csv = store.readString(new Path(s.runDir(), "metrics.csv"));
+    assertEquals(41, csv.lines().count(), "header and one row per step");
+    Path npy = new Path(s.runDir(), "activations/h_final.npy");
+    try (InputStream in = store.fs().open(npy)) {
+      Npy.NpyArray a = Npy.read(in, npy.toString());
+      assertEquals(32, a.cols());
+      assertEquals(80, a.rows(), "10 documents x 8 positions");
+    }
+
+    RunResult again = new Trainer(store, s, line -> {}).run();
+    assertEquals(r.steps(), again.steps(), "a finished run is not trained again");
+  }
+
+  @Test
+  void resumingFromACheckpointContinuesTheSameTrajectory() {
+    RunSpec s =
+        spec(
+            "train.max-steps=6",
+            "train.decay-steps=6",
+            "train.eval-interval=3",
+            "train.checkpoint-interval=3",
+            "train.keep-checkpoints=3",
+            "train.seed=11");
+    new Trainer(store, s, line -> {}).run();
+    Checkpoints.Loaded uninterrupted = Checkpoints.latest(store, s.runDir()).orElseThrow();
+    assertEquals(6, uninterrupted.step());
+
+    // Interrupt after step 3: drop what steps 4..6 wrote, then run again.
+    store.deleteQuietly(new Path(s.runDir(), "result.json"));
+    store.deleteQuietly(Checkpoints.stepDir(s.runDir(), 6));
+    new Trainer(store, s, line -> {}).run();
+    Checkpoints.Loaded resumed = Checkpoints.latest(store, s.runDir()).orElseThrow();
+    assertEquals(6, resumed.step());
+    for (Map.Entry<String, INDArray> e : uninterrupted.params().entrySet()) {
+      assertArrayEquals(
+          e.getValue().data().asFloat(),
+          resumed.params().get(e.getKey()).data().asFloat(),
+          0f,
+          e.getKey());
+    }
+  }
+
+  @Test
+  void anAbsurdLearningRateIsReportedAsDivergence() {
+    RunSpec s =
+        spec(
+            "train.max-steps=30",
+            "train.decay-steps=30",
+            "train.lr=1.0",
+            "train.warmup-steps=0",
+            "train.grad-clip=0",
+            "train.weight-decay=0",
+            "train.seed=3");
+    RunResult r = new Trainer(store, s, line -> {}).run();
+    assertEquals("diverged", r.status(), "lr 1.0 without clipping: " + r.summary());
+    assertTrue(r.reason().contains("lower train.lr"), r.reason());
+    JsonNode manifest = store.readJson(new Path(s.runDir(), "manifest.json"));
+    assertEquals("diverged", manifest.path("status").asText());
+  }
+}

@@ -1,0 +1,110 @@
+package io.scalinglab.trainer.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * What one run produced: status ({@code done} or {@code diverged}, with the reason), steps and
+ * tokens, parameter counts, final, best and mean-of-5-lowest validation loss (the paper's reported
+ * value), the validation curve, wall time, throughput and MFU.
+ */
+public record RunResult(
+    String runId,
+    String status,
+    String reason,
+    int steps,
+    long tokensSeen,
+    long paramsTotal,
+    long paramsNonEmbedding,
+    long subsetTokens,
+    Double finalValLoss,
+    double bestValLoss,
+    Double valLossMean5,
+    double wallSeconds,
+    double tokensPerSecond,
+    double mfu,
+    List<double[]> curve) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  ObjectNode toJson() {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("kind", "run_result");
+    o.put("run_id", runId);
+    o.put("status", status);
+    if (reason != null) {
+      o.put("reason", reason);
+    }
+    o.put("steps", steps);
+    o.put("tokens_seen", tokensSeen);
+    o.put("params_total", paramsTotal);
+    o.put("params_non_embedding", paramsNonEmbedding);
+    o.put("train_tokens", subsetTokens);
+    putNullable(o, "val_loss_final", finalValLoss);
+    putNullable(o, "val_loss_best", Double.isFinite(bestValLoss) ? bestValLoss : null);
+    putNullable(o, "val_loss_mean5", valLossMean5);
+    o.put("wall_seconds", wallSeconds);
+    o.put("tokens_per_second", tokensPerSecond);
+    o.put("mfu", mfu);
+    o.set("curve", Trainer.curve(curve));
+    return o;
+  }
+
+  private static void putNullable(ObjectNode o, String key, Double v) {
+    if (v == null) {
+      o.putNull(key);
+    } else {
+      o.put(key, v);
+    }
+  }
+
+  static RunResult fromJson(JsonNode n) {
+    List<double[]> curve = new ArrayList<>();
+    for (JsonNode e : n.path("curve")) {
+      curve.add(new double[] {e.path("step").asDouble(), e.path("val_loss").asDouble()});
+    }
+    return new RunResult(
+        n.path("run_id").asText(),
+        n.path("status").asText(),
+        n.hasNonNull("reason") ? n.path("reason").asText() : null,
+        n.path("steps").asInt(),
+        n.path("tokens_seen").asLong(),
+        n.path("params_total").asLong(),
+        n.path("params_non_embedding").asLong(),
+        n.path("train_tokens").asLong(),
+        n.hasNonNull("val_loss_final") ? n.path("val_loss_final").asDouble() : null,
+        n.hasNonNull("val_loss_best") ? n.path("val_loss_best").asDouble() : Double.NaN,
+        n.hasNonNull("val_loss_mean5") ? n.path("val_loss_mean5").asDouble() : null,
+        n.path("wall_seconds").asDouble(),
+        n.path("tokens_per_second").asDouble(),
+        n.path("mfu").asDouble(),
+        curve);
+  }
+
+  /** One line for the console. */
+  public String summary() {
+    return String.format(
+        Locale.ROOT,
+        "%s %s after %d steps, %,d tokens: val loss final %s, best %s, mean of 5 lowest %s;"
+            + " %.0f s, %,.0f tokens/s, MFU %.1f%%%s",
+        runId,
+        status,
+        steps,
+        tokensSeen,
+        fmt(finalValLoss),
+        fmt(Double.isFinite(bestValLoss) ? bestValLoss : null),
+        fmt(valLossMean5),
+        wallSeconds,
+        tokensPerSecond,
+        100 * mfu,
+        reason == null ? "" : " (" + reason + ")");
+  }
+
+  private static String fmt(Double d) {
+    return d == null ? "-" : String.format(Locale.ROOT, "%.4f", d);
+  }
+}

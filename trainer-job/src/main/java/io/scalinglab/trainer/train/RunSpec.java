@@ -1,0 +1,128 @@
+package io.scalinglab.trainer.train;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.ModelSettings;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.store.Ids;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.prepare.PrepareJob;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Everything one training run needs, resolved: the prepared dataset and the subset to train on, the
+ * model's shape, the training settings, and the run's id and folder. The id is a hash of what
+ * changes the result (dataset, subset, model, optimizer, steps, seed), so the same run started
+ * again finds its own folder and resumes.
+ */
+public record RunSpec(
+    String runId,
+    Path runDir,
+    Path datasetDir,
+    JsonNode datasetManifest,
+    String subset,
+    long subsetTokens,
+    GptConfig model,
+    TrainSettings train,
+    String resolvedConfigJson) {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /**
+   * Resolves a run from a layered config: finds the prepared dataset the config's {@code dataset}
+   * section names, and the subset {@code train.subset} within it.
+   *
+   * @throws InputException if the dataset is not prepared or lacks the subset
+   */
+  public static RunSpec resolve(ScalinglabConfig config, ResultsStore store) {
+    ModelSettings m = ModelSettings.fromConfig(config.resolved());
+    TrainSettings t = TrainSettings.fromConfig(config.resolved());
+    String datasetId = PrepareJob.datasetId(config);
+    String tokenizer = config.dataset().tokenizer().key();
+    Path dataDir = store.dataDir(datasetId, tokenizer);
+    Path manifestPath = new Path(dataDir, "manifest.json");
+    if (!store.exists(manifestPath)) {
+      throw InputException.of(
+          dataDir.toString(),
+          "the dataset is not prepared (no manifest.json)",
+          "Run 'scalinglab prepare' with the same dataset config first");
+    }
+    JsonNode manifest = store.readJson(manifestPath);
+    long subsetTokens = -1;
+    StringBuilder names = new StringBuilder();
+    for (JsonNode s : manifest.path("subsets")) {
+      names.append(names.length() == 0 ? "" : ", ").append(s.path("name").asText());
+      if (s.path("name").asText().equals(t.subset())) {
+        subsetTokens = s.path("tokens").asLong();
+      }
+    }
+    if (subsetTokens < 0) {
+      throw InputException.of(
+          dataDir.toString(),
+          "has no subset '" + t.subset() + "' (train.subset); it has " + names,
+          "Set train.subset to one of them, or add it to dataset.subsets and prepare again");
+    }
+    int vocab = m.paddedVocab(manifest.path("vocab_size").asInt());
+    GptConfig model =
+        new GptConfig(
+            m.nLayer(), m.nHead(), m.nEmbd(), m.blockSize(), vocab, m.bias(), m.tiedHead());
+
+    ObjectNode identity = JSON.createObjectNode();
+    identity.put("dataset", datasetId + "/" + tokenizer);
+    identity.put("subset", t.subset());
+    identity.set("model", tree(config.sectionJson("model")));
+    ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
+    for (String presentation :
+        new String[] {
+          "sweep",
+          "threads",
+          "log-interval",
+          "checkpoint-interval",
+          "keep-checkpoints",
+          "peak-flops"
+        }) {
+      train.remove(presentation); // how a run is shown or stored, not what it computes
+    }
+    identity.set("train", train);
+    String runId =
+        model.nLayer() + "l" + model.nEmbd() + "w-" + Ids.hash(Ids.canonicalJson(identity), 12);
+    return new RunSpec(
+        runId,
+        store.runDir(t.sweep(), runId),
+        dataDir,
+        manifest,
+        t.subset(),
+        subsetTokens,
+        model,
+        t,
+        config.toJson());
+  }
+
+  private static JsonNode tree(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The optimizer settings of {@link #train}. */
+  public OptimConfig optim() {
+    return new OptimConfig(
+        train.lr(),
+        train.minLr(),
+        train.warmupSteps(),
+        train.decaySteps(),
+        train.beta1(),
+        train.beta2(),
+        train.eps(),
+        train.weightDecay(),
+        train.gradClip());
+  }
+}

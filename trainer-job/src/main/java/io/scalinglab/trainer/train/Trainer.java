@@ -1,0 +1,347 @@
+package io.scalinglab.trainer.train;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.store.Manifests;
+import io.scalinglab.core.store.Provenance;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.Gpt;
+import io.scalinglab.trainer.model.GptConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Trains one run, nanoGPT's {@code train.py} loop: micro-batches of random windows, gradient
+ * accumulation, global-norm clipping, AdamW with warm-up and cosine decay, evaluation on fixed
+ * validation batches, checkpoints, and a stop with a clear message when the loss or gradient stops
+ * being finite. A run with a checkpoint resumes from it on the same trajectory, because every batch
+ * is a function of (seed, step) and the optimizer state is saved.
+ */
+public final class Trainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final ResultsStore store;
+  private final RunSpec spec;
+  private final Consumer<String> log;
+
+  public Trainer(ResultsStore store, RunSpec spec, Consumer<String> log) {
+    this.store = requireNonNull(store, "store");
+    this.spec = requireNonNull(spec, "spec");
+    this.log = requireNonNull(log, "log");
+  }
+
+  /** Trains (or resumes, or returns the finished result of) the run. */
+  public RunResult run() {
+    Path resultPath = new Path(spec.runDir(), "result.json");
+    if (store.exists(resultPath)) {
+      log.accept("run " + spec.runId() + " is already finished: " + spec.runDir());
+      return RunResult.fromJson(store.readJson(resultPath));
+    }
+    TrainSettings t = spec.train();
+    GptConfig cfg = spec.model();
+    Nd4j.getEnvironment().setMaxThreads(t.threads());
+    long start = System.nanoTime();
+    ShardData.Split train =
+        ShardData.read(
+            store, spec.datasetDir(), spec.datasetManifest(), "train", spec.subsetTokens());
+    ShardData.Split val =
+        ShardData.read(store, spec.datasetDir(), spec.datasetManifest(), "val", Long.MAX_VALUE);
+    TokenWindows windows =
+        new TokenWindows(train.tokens(), train.tokens().length, cfg.blockSize(), t.seed());
+    List<TokenWindows.Batch> evalBatches =
+        new TokenWindows(val.tokens(), val.tokens().length, cfg.blockSize(), t.seed())
+            .fixedBatches(t.evalBatches(), t.batchSize(), t.seed() + 1);
+
+    Gpt gpt = new Gpt(cfg, t.seed());
+    OptimConfig oc = spec.optim();
+    AdamW opt = new AdamW(oc, gpt.params());
+    Progress p = new Progress();
+    int step = 0;
+    Optional<Checkpoints.Loaded> ckpt = Checkpoints.latest(store, spec.runDir());
+    if (ckpt.isPresent()) {
+      Checkpoints.Loaded c = ckpt.get();
+      gpt.loadParams(c.params());
+      opt.restore(c.adamStep(), c.m(), c.v());
+      step = c.step();
+      p.restore(c);
+      log.accept("resuming " + spec.runId() + " from its checkpoint at step " + step);
+    } else {
+      writeManifest("running", null);
+    }
+    long tokensPerStep = (long) t.batchSize() * t.gradAccum() * cfg.blockSize();
+    long flopsPerToken =
+        Flops.perToken(
+            cfg.nonEmbeddingParams(), cfg.nLayer(), cfg.nHead(), cfg.headDim(), cfg.blockSize());
+    long loopStart = System.nanoTime();
+    int firstStep = step;
+    String status = "done";
+    String reason = null;
+    while (step < t.maxSteps()) {
+      double lr = LrSchedule.at(step, oc);
+      Map<String, INDArray> grads = null;
+      double loss = 0;
+      for (int micro = 0; micro < t.gradAccum(); micro++) {
+        TokenWindows.Batch b = windows.batch(step, micro, t.batchSize());
+        Gpt.Step s = gpt.lossAndGradients(b.x(), b.y());
+        loss += s.loss() / t.gradAccum();
+        grads = accumulate(grads, s.grads());
+      }
+      if (t.gradAccum() > 1) {
+        for (INDArray g : grads.values()) {
+          g.divi(t.gradAccum());
+        }
+      }
+      double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
+      if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+        status = "diverged";
+        reason =
+            String.format(
+                Locale.ROOT,
+                "%s became %s at step %d (lr %.3g): lower train.lr, raise train.warmup-steps,"
+                    + " or keep train.grad-clip at 1.0",
+                Double.isFinite(loss) ? "the gradient norm" : "the training loss",
+                Double.isFinite(loss) ? norm : loss,
+                step,
+                lr);
+        log.accept("run " + spec.runId() + " diverged: " + reason);
+        break;
+      }
+      opt.step(grads, lr);
+      step++;
+      p.tokensSeen += tokensPerStep;
+      double elapsed = (System.nanoTime() - loopStart) / 1e9;
+      double tokPerSec = (step - firstStep) * tokensPerStep / Math.max(elapsed, 1e-9);
+      boolean last = step == t.maxSteps();
+      Double valLoss = null;
+      if (step % t.evalInterval() == 0 || last) {
+        valLoss = evaluate(gpt, evalBatches);
+        p.evals.add(new double[] {step, valLoss});
+        if (valLoss < p.best) {
+          p.best = valLoss;
+          p.sinceBest = 0;
+        } else {
+          p.sinceBest++;
+        }
+      }
+      p.rows.add(
+          new double[] {
+            step,
+            p.tokensSeen,
+            loss,
+            valLoss == null ? Double.NaN : valLoss,
+            lr,
+            norm,
+            tokPerSec,
+            (System.nanoTime() - start) / 1e9
+          });
+      if (step % t.logInterval() == 0 || valLoss != null || last) {
+        double eta = (t.maxSteps() - step) * tokensPerStep / Math.max(tokPerSec, 1e-9);
+        log.accept(
+            String.format(
+                Locale.ROOT,
+                "%s step %d/%d  loss %.4f%s  lr %.2e  %,.0f tok/s  ETA %.0f s",
+                spec.runId(),
+                step,
+                t.maxSteps(),
+                loss,
+                valLoss == null ? "" : String.format(Locale.ROOT, "  val %.4f", valLoss),
+                lr,
+                tokPerSec,
+                eta));
+      }
+      boolean earlyStop = t.earlyStopPatience() > 0 && p.sinceBest >= t.earlyStopPatience();
+      if (step % t.checkpointInterval() == 0 || last || earlyStop) {
+        Checkpoints.save(
+            store, spec.runDir(), step, gpt.params(), opt, p.state(), t.keepCheckpoints());
+        store.writeString(new Path(spec.runDir(), "metrics.csv"), p.metricsCsv());
+      }
+      if (earlyStop) {
+        status = "done";
+        reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
+        log.accept(spec.runId() + " stops early: " + reason);
+        break;
+      }
+    }
+    double seconds = (System.nanoTime() - loopStart) / 1e9;
+    double tokPerSec = (step - firstStep) * tokensPerStep / Math.max(seconds, 1e-9);
+    store.writeString(new Path(spec.runDir(), "metrics.csv"), p.metricsCsv());
+    if (status.equals("done")) {
+      ActivationCollector.collect(store, spec, gpt, val, log);
+    }
+    RunResult r =
+        new RunResult(
+            spec.runId(),
+            status,
+            reason,
+            step,
+            p.tokensSeen,
+            cfg.totalParams(),
+            cfg.nonEmbeddingParams(),
+            spec.subsetTokens(),
+            p.finalVal(),
+            p.best,
+            p.meanOfLowest(5),
+            (System.nanoTime() - start) / 1e9,
+            tokPerSec,
+            Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
+            p.evals);
+    store.writeJson(resultPath, Manifests.withProvenance(r.toJson(), provenance()));
+    writeManifest(status, reason);
+    log.accept(r.summary());
+    return r;
+  }
+
+  private static Map<String, INDArray> accumulate(
+      Map<String, INDArray> sum, Map<String, INDArray> add) {
+    if (sum == null) {
+      Map<String, INDArray> copy = new LinkedHashMap<>();
+      add.forEach((k, v) -> copy.put(k, v.dup()));
+      return copy;
+    }
+    sum.forEach((k, v) -> v.addi(add.get(k)));
+    return sum;
+  }
+
+  /** Mean loss over the fixed validation batches. */
+  static double evaluate(Gpt gpt, List<TokenWindows.Batch> batches) {
+    double sum = 0;
+    for (TokenWindows.Batch b : batches) {
+      sum += gpt.loss(b.x(), b.y());
+    }
+    return sum / batches.size();
+  }
+
+  private Provenance provenance() {
+    return Provenance.capture(spec.resolvedConfigJson(), Map.of("train.seed", spec.train().seed()));
+  }
+
+  private void writeManifest(String status, String reason) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("kind", "run");
+    m.put("run_id", spec.runId());
+    m.put("status", status);
+    if (reason != null) {
+      m.put("reason", reason);
+    }
+    m.put("dataset_dir", spec.datasetDir().toString());
+    m.put("subset", spec.subset());
+    m.put("subset_tokens", spec.subsetTokens());
+    GptConfig c = spec.model();
+    ObjectNode model = m.putObject("model");
+    model.put("n_layer", c.nLayer());
+    model.put("n_head", c.nHead());
+    model.put("n_embd", c.nEmbd());
+    model.put("block_size", c.blockSize());
+    model.put("vocab_size", c.vocabSize());
+    model.put("bias", c.bias());
+    model.put("tied_head", c.tiedHead());
+    model.put("params_total", c.totalParams());
+    model.put("params_non_embedding", c.nonEmbeddingParams());
+    store.writeJson(
+        new Path(spec.runDir(), "manifest.json"), Manifests.withProvenance(m, provenance()));
+  }
+
+  /** The run's evaluation history and counters, saved in every checkpoint. */
+  static final class Progress {
+    long tokensSeen;
+    double best = Double.POSITIVE_INFINITY;
+    int sinceBest;
+    final List<double[]> evals = new ArrayList<>();
+    final List<double[]> rows = new ArrayList<>();
+
+    Map<String, Object> state() {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("tokens_seen", tokensSeen);
+      s.put("best_val_loss", best);
+      s.put("since_best", sinceBest);
+      List<List<Double>> ev = new ArrayList<>();
+      evals.forEach(e -> ev.add(List.of(e[0], e[1])));
+      s.put("evals", ev);
+      List<List<Double>> rs = new ArrayList<>();
+      rows.forEach(
+          r -> {
+            List<Double> l = new ArrayList<>();
+            for (double d : r) {
+              l.add(d);
+            }
+            rs.add(l);
+          });
+      s.put("rows", rs);
+      return s;
+    }
+
+    void restore(Checkpoints.Loaded c) {
+      tokensSeen = c.stateLong("tokens_seen");
+      best = c.stateDouble("best_val_loss");
+      sinceBest = (int) c.stateLong("since_best");
+      JsonNode tree = JSON.valueToTree(c.state());
+      for (JsonNode e : tree.path("evals")) {
+        evals.add(new double[] {e.get(0).asDouble(), e.get(1).asDouble()});
+      }
+      for (JsonNode r : tree.path("rows")) {
+        double[] row = new double[r.size()];
+        for (int i = 0; i < row.length; i++) {
+          row[i] = r.get(i).isNumber() ? r.get(i).asDouble() : Double.NaN;
+        }
+        rows.add(row);
+      }
+    }
+
+    Double finalVal() {
+      return evals.isEmpty() ? null : evals.get(evals.size() - 1)[1];
+    }
+
+    /** Mean of the k lowest validation losses: the paper's reported loss. */
+    Double meanOfLowest(int k) {
+      if (evals.isEmpty()) {
+        return null;
+      }
+      return evals.stream().mapToDouble(e -> e[1]).sorted().limit(k).average().orElseThrow();
+    }
+
+    String metricsCsv() {
+      StringBuilder b =
+          new StringBuilder(
+              "step,tokens,train_loss,val_loss,lr,grad_norm,tokens_per_s,elapsed_s\n");
+      for (double[] r : rows) {
+        b.append(
+            String.format(
+                Locale.ROOT,
+                "%d,%d,%.6f,%s,%.6g,%.6g,%.1f,%.3f%n",
+                (long) r[0],
+                (long) r[1],
+                r[2],
+                Double.isNaN(r[3]) ? "" : String.format(Locale.ROOT, "%.6f", r[3]),
+                r[4],
+                r[5],
+                r[6],
+                r[7]));
+      }
+      return b.toString();
+    }
+  }
+
+  /** The run's results as the JSON list of {step, val_loss} pairs. */
+  static ArrayNode curve(List<double[]> evals) {
+    ArrayNode a = JSON.createArrayNode();
+    for (double[] e : evals) {
+      ObjectNode o = a.addObject();
+      o.put("step", (long) e[0]);
+      o.put("val_loss", e[1]);
+    }
+    return a;
+  }
+}
