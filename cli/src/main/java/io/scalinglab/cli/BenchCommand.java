@@ -59,7 +59,16 @@ final class BenchCommand {
         Args.parse(
             "bench",
             argv,
-            IdBench.extend(Set.of("--config", "--set", "--repeats", "--dir", "--copies")),
+            IdBench.extend(
+                Set.of(
+                    "--config",
+                    "--set",
+                    "--repeats",
+                    "--dir",
+                    "--copies",
+                    "--steps",
+                    "--peer",
+                    "--python")),
             Set.of("--help"));
     if (args.has("--help") || args.positional().isEmpty()) {
       System.out.print(HELP);
@@ -68,9 +77,11 @@ final class BenchCommand {
     String what = args.positional().get(0);
     switch (what) {
       case "tokenize" -> tokenize(args);
+      case "train" -> TrainBench.run(args);
       case "id" -> IdBench.run(args);
       default ->
-          throw new UsageException("unknown benchmark '" + what + "'; available: tokenize, id");
+          throw new UsageException(
+              "unknown benchmark '" + what + "'; available: tokenize, train, id");
     }
   }
 

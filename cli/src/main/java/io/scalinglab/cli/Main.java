@@ -16,11 +16,12 @@ public final class Main {
 
       commands:
         prepare   tokenize a corpus into train/validation token shards in the results store
+        train     train one GPT on a prepared dataset (resumes from its last checkpoint)
         id        intrinsic dimension of activations or any .npy / Parquet embeddings
         fit       fit a scaling law (power, offset, Chinchilla) to any CSV table
         analyze   scaling-law fits, theory predictions, figures and report.html for a sweep
         demo      run the jobs end to end on corpora that ship with Maven Central packages
-        bench     measure a stage: bench tokenize | bench id
+        bench     measure a stage: bench tokenize | bench train | bench id
         help      this text; 'scalinglab <command> --help' shows a command's flags
 
       Configs are HOCON, layered: reference.conf <- dataset <- model family <- sweep <- --set.
@@ -46,6 +47,7 @@ public final class Main {
       switch (command) {
         case "prepare" -> PrepareCommand.run(rest);
         case "demo" -> DemoCommand.run(rest);
+        case "train" -> TrainCommand.run(rest);
         case "id" -> IdCommand.run(rest);
         case "fit" -> FitCommand.run(rest);
         case "analyze" -> AnalyzeCommand.run(rest);
@@ -58,8 +60,9 @@ public final class Main {
                     + "'"
                     + Args.closest(
                         command,
-                        List.of("prepare", "id", "fit", "analyze", "demo", "bench", "help"))
-                    + " Commands: prepare, id, fit, analyze, demo, bench, help");
+                        List.of(
+                            "prepare", "train", "id", "fit", "analyze", "demo", "bench", "help"))
+                    + " Commands: prepare, train, id, fit, analyze, demo, bench, help");
       }
       return 0;
     } catch (UsageException e) {

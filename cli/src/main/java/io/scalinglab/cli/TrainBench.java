@@ -1,0 +1,213 @@
+package io.scalinglab.cli;
+
+import io.scalinglab.trainer.model.Gpt;
+import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.train.AdamW;
+import io.scalinglab.trainer.train.Flops;
+import io.scalinglab.trainer.train.GradClip;
+import io.scalinglab.trainer.train.OptimConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code scalinglab bench train}: training speed of three model configs, each with 1 and 2 native
+ * threads, side by side with the PyTorch peer (nanoGPT's model and loop) when its script is given.
+ * A step is what training does: forward, backward, clipping and an AdamW update.
+ */
+final class TrainBench {
+  static final String HELP =
+      """
+      usage: scalinglab bench train [--steps N] [--repeats R] [--peer peer_gpt.py] [--python PY]
+
+      Trains each config for R repeats of N steps after 3 warm-up steps, with 1 and 2 threads,
+      and prints the median tokens/s and MFU (train.peak-flops default 1e11 per core):
+        (a) 2 layers, 4 heads, width 128, block 64, batch 16, vocab 256
+        (b) 4 layers, 4 heads, width 256, block 128, batch 8, vocab 256
+        (c) as (a) with vocab 50,304
+      --peer runs the PyTorch reference script on the same configs and threads in the same run
+      (needs PyTorch, e.g. Debian's python3-torch with --python /usr/bin/python3).
+      """;
+
+  static final List<String> FLAGS = List.of("--steps", "--peer", "--python", "--threads-list");
+
+  private record Case(String label, GptConfig config, int batch) {}
+
+  private TrainBench() {}
+
+  static void run(Args args) {
+    if (args.has("--help")) {
+      System.out.print(HELP);
+      return;
+    }
+    int steps = args.getInt("--steps", 10, 1);
+    int repeats = args.getInt("--repeats", 3, 1);
+    String peer = args.get("--peer", null);
+    String python = args.get("--python", "python3");
+    List<Case> cases =
+        List.of(
+            new Case("(a)", new GptConfig(2, 4, 128, 64, 256, false, true), 16),
+            new Case("(b)", new GptConfig(4, 4, 256, 128, 256, false, true), 8),
+            new Case("(c)", new GptConfig(2, 4, 128, 64, 50304, false, true), 16));
+    Console.line(
+        String.format(
+            Locale.ROOT,
+            "%d steps x %d repeats per figure after 3 warm-up steps; %d cores on this machine",
+            steps,
+            repeats,
+            Runtime.getRuntime().availableProcessors()));
+    List<String> lines = new ArrayList<>();
+    for (Case c : cases) {
+      double[] ours = new double[2];
+      double[] theirs = new double[2];
+      for (int threads = 1; threads <= 2; threads++) {
+        ours[threads - 1] = measure(c, threads, steps, repeats);
+        theirs[threads - 1] = peer == null ? Double.NaN : peer(python, peer, c, threads, steps);
+        Console.line(
+            String.format(
+                Locale.ROOT,
+                "%s %d thread(s): scalinglab %.0f tokens/s%s",
+                c.label,
+                threads,
+                ours[threads - 1],
+                peer == null
+                    ? ""
+                    : String.format(Locale.ROOT, ", peer %.0f", theirs[threads - 1])));
+      }
+      double best = Math.max(ours[0], ours[1]);
+      long flops =
+          Flops.perToken(
+              c.config.nonEmbeddingParams(),
+              c.config.nLayer(),
+              c.config.nHead(),
+              c.config.headDim(),
+              c.config.blockSize());
+      double mfu = Flops.mfu(best, flops, 1e11);
+      String peerPart =
+          peer == null
+              ? ""
+              : String.format(
+                  Locale.ROOT,
+                  " | peer PyTorch best %.0f (1 thread %.0f, 2 threads %.0f) | ratio %.2fx",
+                  Math.max(theirs[0], theirs[1]),
+                  theirs[0],
+                  theirs[1],
+                  best / Math.max(theirs[0], theirs[1]));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "%s %d layers, %d heads, width %d, block %d, batch %d, vocab %d: %.0f tokens/s"
+                  + " (1 thread %.0f, 2 threads %.0f; MFU %.2f%% of 1e11 FLOP/s)%s",
+              c.label,
+              c.config.nLayer(),
+              c.config.nHead(),
+              c.config.nEmbd(),
+              c.config.blockSize(),
+              c.batch,
+              c.config.vocabSize(),
+              best,
+              ours[0],
+              ours[1],
+              100 * mfu,
+              peerPart));
+    }
+    Console.plain("");
+    lines.forEach(Console::plain);
+  }
+
+  /** Median tokens/s of {@code repeats} timings of {@code steps} full training steps. */
+  private static double measure(Case c, int threads, int steps, int repeats) {
+    Nd4j.getEnvironment().setMaxThreads(threads);
+    Gpt gpt = new Gpt(c.config, 1);
+    AdamW opt = new AdamW(OptimConfig.nanoGptDefaults(), gpt.params());
+    SplittableRandom rnd = new SplittableRandom(7);
+    int n = c.batch * c.config.blockSize();
+    int[] x = rnd.ints(n, 0, Math.min(256, c.config.vocabSize())).toArray();
+    int[] y = rnd.ints(n, 0, Math.min(256, c.config.vocabSize())).toArray();
+    Runnable step =
+        () -> {
+          Gpt.Step s = gpt.lossAndGradients(x, y);
+          GradClip.clipGlobalNorm(s.grads(), 1.0);
+          opt.step(s.grads(), 6e-4);
+        };
+    for (int i = 0; i < 3; i++) {
+      step.run();
+    }
+    double[] tps = new double[repeats];
+    for (int r = 0; r < repeats; r++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < steps; i++) {
+        step.run();
+      }
+      tps[r] = (double) steps * n / ((System.nanoTime() - t0) / 1e9);
+    }
+    Arrays.sort(tps);
+    return tps[repeats / 2];
+  }
+
+  private static double peer(String python, String script, Case c, int threads, int steps) {
+    try {
+      Path corpus = Files.createTempFile("scalinglab-bench", ".txt");
+      byte[] text = new byte[1 << 20];
+      new SplittableRandom(3).nextBytes(text);
+      Files.write(corpus, text);
+      List<String> cmd =
+          List.of(
+              python,
+              script,
+              "--layers",
+              Integer.toString(c.config.nLayer()),
+              "--heads",
+              Integer.toString(c.config.nHead()),
+              "--embd",
+              Integer.toString(c.config.nEmbd()),
+              "--block",
+              Integer.toString(c.config.blockSize()),
+              "--batch",
+              Integer.toString(c.batch),
+              "--steps",
+              Integer.toString(3 * steps),
+              "--warmup",
+              "3",
+              "--threads",
+              Integer.toString(threads),
+              "--vocab",
+              Integer.toString(c.config.vocabSize()),
+              "--corpus",
+              corpus.toString());
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      StringBuilder out = new StringBuilder();
+      try (BufferedReader r =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        r.lines().forEach(l -> out.append(l).append('\n'));
+      }
+      p.waitFor();
+      Files.deleteIfExists(corpus);
+      Matcher m = Pattern.compile("tokens_per_s=([0-9.]+)").matcher(out);
+      if (!m.find()) {
+        throw new UsageException(
+            "the peer script printed no tokens_per_s (is PyTorch installed for "
+                + python
+                + "?): "
+                + out.toString().strip().lines().reduce((a, b) -> b).orElse(""));
+      }
+      return Double.parseDouble(m.group(1));
+    } catch (IOException e) {
+      throw new UsageException("cannot run the peer " + script + ": " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UsageException("interrupted while the peer ran");
+    }
+  }
+}

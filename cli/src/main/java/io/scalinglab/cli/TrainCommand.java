@@ -1,0 +1,65 @@
+package io.scalinglab.cli;
+
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.train.RunResult;
+import io.scalinglab.trainer.train.RunSpec;
+import io.scalinglab.trainer.train.Trainer;
+import org.apache.hadoop.conf.Configuration;
+
+/** {@code scalinglab train}: trains one run into the results store, resuming if it can. */
+final class TrainCommand {
+  static final String HELP =
+      """
+      usage: scalinglab train --config DATASET.conf [--config MODEL.conf] [flags]
+
+      Trains one GPT on a prepared dataset (run 'scalinglab prepare' with the same dataset config
+      first) and writes <store>/<train.sweep>/runs/<run-id>/: manifest.json, metrics.csv,
+      checkpoints/, result.json (final, best and mean-of-5-lowest validation loss) and
+      activations/*.npy for the ID job. Running it again resumes from the last checkpoint, or does
+      nothing if the run finished. Progress: one line per train.log-interval steps.
+
+      example:
+        scalinglab train --config configs/datasets/demo-europarl.conf \\
+          --set model.n-layer=2 --set model.n-embd=128 --set model.block-size=64 \\
+          --set train.max-steps=200
+
+      Exit status 1 if the run diverged (the message says at which step and what to try).
+
+      flags:
+      """
+          + JobOptions.HELP;
+
+  private TrainCommand() {}
+
+  static void run(String[] argv) {
+    Args args = Args.parse("train", argv, JobOptions.WITH_VALUE, JobOptions.SWITCHES);
+    if (args.has("--help")) {
+      System.out.print(HELP);
+      return;
+    }
+    if (!args.positional().isEmpty()) {
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; config files go after --config");
+    }
+    ScalinglabConfig config = JobOptions.config(args);
+    ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());
+    RunSpec spec = RunSpec.resolve(config, store);
+    Console.line(
+        String.format(
+            java.util.Locale.ROOT,
+            "run %s: %d layers, width %d, %,d parameters (%,d non-embedding), %,d training tokens",
+            spec.runId(),
+            spec.model().nLayer(),
+            spec.model().nEmbd(),
+            spec.model().totalParams(),
+            spec.model().nonEmbeddingParams(),
+            spec.subsetTokens()));
+    RunResult r = new Trainer(store, spec, Console::line).run();
+    Console.plain(spec.runDir().toString());
+    if (r.status().equals("diverged")) {
+      throw new ScalinglabException("the run diverged: " + r.reason());
+    }
+  }
+}
