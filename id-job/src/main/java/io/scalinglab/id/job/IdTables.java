@@ -1,0 +1,213 @@
+package io.scalinglab.id.job;
+
+import static io.scalinglab.id.job.Tables.big;
+import static io.scalinglab.id.job.Tables.integer;
+import static io.scalinglab.id.job.Tables.real;
+import static io.scalinglab.id.job.Tables.text;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.id.job.Tables.Column;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The tables of a sweep's ID estimates, built from the runs' {@code id/<run-id>.json}: every
+ * estimate ({@code estimates}), and the ablations of the paper's Figure 4 — ID per layer ({@code
+ * ablation-layer}), per context-position window ({@code ablation-position}) and per model size
+ * ({@code ablation-model}: each run's last layer, averaged over the runs of one size).
+ */
+final class IdTables {
+  static final List<Column> ESTIMATES =
+      List.of(
+          text("sweep"),
+          text("run_id"),
+          text("model"),
+          big("parameters"),
+          text("activation"),
+          text("layer"),
+          text("site"),
+          text("estimator"),
+          integer("k"),
+          text("combine"),
+          text("metric"),
+          text("protocol"),
+          integer("n"),
+          integer("dim"),
+          real("id"),
+          real("ci_low"),
+          real("ci_high"),
+          integer("batch_count"),
+          real("batch_std"),
+          real("batch_min"),
+          real("batch_max"),
+          real("seconds"));
+
+  static final List<Column> LAYER =
+      List.of(
+          text("run_id"),
+          big("parameters"),
+          text("activation"),
+          text("layer"),
+          text("site"),
+          integer("n"),
+          real("id"),
+          real("ci_low"),
+          real("ci_high"));
+
+  static final List<Column> POSITION =
+      List.of(
+          text("run_id"),
+          big("parameters"),
+          text("activation"),
+          text("layer"),
+          integer("window_start"),
+          integer("window_end"),
+          integer("n"),
+          real("id"),
+          real("ci_low"),
+          real("ci_high"),
+          text("skipped"));
+
+  static final List<Column> MODEL =
+      List.of(
+          big("parameters"),
+          text("model"),
+          integer("runs"),
+          real("id_mean"),
+          real("id_min"),
+          real("id_max"));
+
+  private IdTables() {}
+
+  static void write(
+      ResultsStore store, SparkSession spark, Path dir, String sweep, List<ObjectNode> runs) {
+    List<Object[]> estimates = new ArrayList<>();
+    List<Object[]> layers = new ArrayList<>();
+    List<Object[]> positions = new ArrayList<>();
+    Map<Long, List<Double>> bySize = new TreeMap<>();
+    Map<Long, String> modelOf = new TreeMap<>();
+    for (ObjectNode run : runs) {
+      String runId = run.path("run_id").asText();
+      String model = str(run.path("model"));
+      JsonNode last = null;
+      for (JsonNode e : run.path("estimates")) {
+        estimates.add(
+            new Object[] {
+              sweep,
+              runId,
+              model,
+              lng(e.path("parameters")),
+              str(e.path("activation")),
+              str(e.path("layer")),
+              str(e.path("site")),
+              str(e.path("estimator")),
+              in(e.path("k")),
+              str(e.path("combine")),
+              str(e.path("metric")),
+              str(e.path("protocol")),
+              in(e.path("n")),
+              in(e.path("dim")),
+              dbl(e.path("id")),
+              dbl(e.path("interval").path("low")),
+              dbl(e.path("interval").path("high")),
+              in(e.path("batches").path("count")),
+              dbl(e.path("batches").path("std")),
+              dbl(e.path("batches").path("min")),
+              dbl(e.path("batches").path("max")),
+              dbl(e.path("seconds"))
+            });
+        if (!e.path("layer").isNull() && !e.path("layer").isMissingNode()) {
+          layers.add(
+              new Object[] {
+                runId,
+                lng(e.path("parameters")),
+                str(e.path("activation")),
+                str(e.path("layer")),
+                str(e.path("site")),
+                in(e.path("n")),
+                dbl(e.path("id")),
+                dbl(e.path("interval").path("low")),
+                dbl(e.path("interval").path("high"))
+              });
+        }
+        if (last == null || laterLayer(e, last)) {
+          last = e;
+        }
+      }
+      for (JsonNode w : run.path("positions")) {
+        positions.add(
+            new Object[] {
+              runId,
+              lng(w.path("parameters")),
+              str(w.path("activation")),
+              str(w.path("layer")),
+              in(w.path("window_start")),
+              in(w.path("window_end")),
+              in(w.path("n")),
+              dbl(w.path("id")),
+              dbl(w.path("interval").path("low")),
+              dbl(w.path("interval").path("high")),
+              str(w.path("skipped"))
+            });
+      }
+      Long size = last == null ? null : lng(last.path("parameters"));
+      if (size != null && dbl(last.path("id")) != null) {
+        bySize.computeIfAbsent(size, s -> new ArrayList<>()).add(dbl(last.path("id")));
+        if (model != null) {
+          modelOf.putIfAbsent(size, model);
+        }
+      }
+    }
+    List<Object[]> models = new ArrayList<>();
+    bySize.forEach(
+        (size, ids) ->
+            models.add(
+                new Object[] {
+                  size,
+                  modelOf.get(size),
+                  ids.size(),
+                  ids.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                  ids.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                  ids.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                }));
+    Tables.write(store, spark, dir, "estimates", ESTIMATES, estimates);
+    Tables.write(store, spark, dir, "ablation-layer", LAYER, layers);
+    Tables.write(store, spark, dir, "ablation-position", POSITION, positions);
+    Tables.write(store, spark, dir, "ablation-model", MODEL, models);
+  }
+
+  /** Whether estimate {@code a} is of a later layer than {@code b} (numbers compare as numbers). */
+  private static boolean laterLayer(JsonNode a, JsonNode b) {
+    JsonNode la = a.path("layer");
+    JsonNode lb = b.path("layer");
+    if (la.isNumber() && lb.isNumber()) {
+      return la.doubleValue() > lb.doubleValue();
+    }
+    if (la.isNumber() != lb.isNumber()) {
+      return la.isNumber();
+    }
+    return a.path("activation").asText().compareTo(b.path("activation").asText()) > 0;
+  }
+
+  private static String str(JsonNode n) {
+    return n.isValueNode() && !n.isNull() ? n.asText() : null;
+  }
+
+  private static Integer in(JsonNode n) {
+    return n.isNumber() ? n.intValue() : null;
+  }
+
+  private static Long lng(JsonNode n) {
+    return n.isNumber() ? n.longValue() : null;
+  }
+
+  private static Double dbl(JsonNode n) {
+    return n.isNumber() ? n.doubleValue() : null;
+  }
+}
