@@ -1,0 +1,167 @@
+package io.scalinglab.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.format.Npy;
+import io.scalinglab.id.manifold.Manifolds;
+import io.scalinglab.id.manifold.Sample;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code scalinglab id --input}: flags, JSON output and the messages of bad input. */
+class IdCommandTest {
+  @TempDir Path tmp;
+
+  static Path writeNpy(Path dir, String name, Sample s) throws IOException {
+    Path p = dir.resolve(name);
+    float[] f = new float[s.values().length];
+    for (int i = 0; i < f.length; i++) {
+      f[i] = (float) s.values()[i];
+    }
+    try (OutputStream out = Files.newOutputStream(p)) {
+      Npy.writeFloat32(out, f, s.n(), s.ambient());
+    }
+    return p;
+  }
+
+  /** Runs the command and returns what it printed on standard output. */
+  static String stdout(String... argv) {
+    PrintStream before = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+    try {
+      IdCommand.run(argv);
+    } finally {
+      System.setOut(before);
+    }
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void jsonHasTheDocumentedFieldsAndFlagsReachTheEstimate() throws IOException {
+    Path npy = writeNpy(tmp, "ball.npy", Manifolds.ball(1200, 4, 12, 1));
+    JsonNode j =
+        new ObjectMapper()
+            .readTree(
+                stdout(
+                    "--input",
+                    npy.toString(),
+                    "--json",
+                    "--k",
+                    "10",
+                    "--metric",
+                    "angular",
+                    "--combine",
+                    "harmonic"));
+    for (String field : List.of("id", "estimator", "k", "metric", "protocol", "n", "dim")) {
+      assertTrue(j.has(field), field + " in " + j);
+    }
+    assertEquals("mle", j.get("estimator").asText());
+    assertEquals(10, j.get("k").asInt());
+    assertEquals("angular", j.get("metric").asText());
+    assertEquals("harmonic", j.get("combine").asText());
+    assertEquals("global", j.get("protocol").asText());
+    assertEquals(1200, j.get("n").asInt());
+    assertEquals(12, j.get("dim").asInt());
+    assertTrue(j.get("interval").get("low").asDouble() < j.get("id").asDouble());
+    assertTrue(j.get("interval").get("high").asDouble() > j.get("id").asDouble());
+    assertEquals(npy.toString(), j.get("file").asText());
+  }
+
+  @Test
+  void paperProtocolAndOtherEstimatorsPrintOneJsonObjectEach() throws IOException {
+    Path npy = writeNpy(tmp, "sphere.npy", Manifolds.sphere(1000, 3, 8, 2));
+    JsonNode paper =
+        new ObjectMapper()
+            .readTree(stdout("--input", npy.toString(), "--json", "--protocol", "paper"));
+    assertEquals(1, paper.get("batches").get("count").asInt());
+    assertTrue(paper.get("interval").isNull());
+    for (String estimator : List.of("twonn", "pr")) {
+      JsonNode e =
+          new ObjectMapper()
+              .readTree(stdout("--input", npy.toString(), "--json", "--estimator", estimator));
+      assertEquals(estimator, e.get("estimator").asText());
+      assertTrue(
+          Math.abs(e.get("id").asDouble() - (estimator.equals("pr") ? 4 : 3)) < 0.6, e.toString());
+    }
+  }
+
+  @Test
+  void badInputNamesTheFileAndTheFix() throws IOException {
+    InputException missing =
+        assertThrows(
+            InputException.class,
+            () -> IdCommand.run(new String[] {"--input", tmp.resolve("none.npy").toString()}));
+    assertTrue(missing.getMessage().contains("none.npy: file not found"), missing.getMessage());
+
+    Path nan = tmp.resolve("nan.npy");
+    try (OutputStream out = Files.newOutputStream(nan)) {
+      Npy.writeFloat32(out, new float[] {1, 2, Float.NaN, 4, 5, 6, 7, 8}, 4, 2);
+    }
+    InputException e =
+        assertThrows(
+            InputException.class, () -> IdCommand.run(new String[] {"--input", nan.toString()}));
+    assertTrue(e.getMessage().startsWith(nan + ": 1 of 4 rows hold NaN"), e.getMessage());
+    assertTrue(e.getMessage().contains("id.non-finite = drop"), e.getMessage());
+
+    Path constant = tmp.resolve("constant.npy");
+    try (OutputStream out = Files.newOutputStream(constant)) {
+      Npy.writeFloat32(out, new float[60], 30, 2);
+    }
+    InputException c =
+        assertThrows(
+            InputException.class,
+            () -> IdCommand.run(new String[] {"--input", constant.toString()}));
+    assertTrue(c.getMessage().contains("identical (constant data)"), c.getMessage());
+  }
+
+  @Test
+  void usageErrorsSayWhatToType() {
+    UsageException none = assertThrows(UsageException.class, () -> IdCommand.run(new String[0]));
+    assertTrue(none.getMessage().contains("exactly one of --sweep"), none.getMessage());
+    UsageException both =
+        assertThrows(
+            UsageException.class,
+            () -> IdCommand.run(new String[] {"--input", "a.npy", "--sweep", "s"}));
+    assertTrue(both.getMessage().contains("exactly one"), both.getMessage());
+    UsageException typo =
+        assertThrows(
+            UsageException.class,
+            () -> IdCommand.run(new String[] {"--input", "a", "--metrc", "x"}));
+    assertTrue(typo.getMessage().contains("did you mean --metric?"), typo.getMessage());
+    assertEquals(2, Main.run(new String[] {"id", "--estimator"}));
+  }
+
+  @Test
+  void badEstimatorValueIsAConfigError() {
+    io.scalinglab.core.error.ConfigException e =
+        assertThrows(
+            io.scalinglab.core.error.ConfigException.class,
+            () -> IdCommand.run(new String[] {"--input", "a.npy", "--metric", "manhattan"}));
+    assertTrue(e.getMessage().contains("'manhattan' in id.metric is invalid"), e.getMessage());
+  }
+
+  @Test
+  void progressLinesAreThrottledAndReportLongStages() {
+    List<String> lines = new ArrayList<>();
+    IdCommand.ProgressLines p = new IdCommand.ProgressLines(lines::add);
+    for (int i = 1; i <= 1000; i++) {
+      p.report("knn", i, 1000);
+    }
+    assertTrue(lines.isEmpty(), "a stage of a few milliseconds prints nothing: " + lines);
+  }
+}
