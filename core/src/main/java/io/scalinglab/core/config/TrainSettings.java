@@ -28,6 +28,7 @@ public record TrainSettings(
     long seed,
     int threads,
     double peakFlops,
+    int gpu,
     Activations activations) {
 
   static final Check<Long> POSITIVE = Check.atLeast(1);
@@ -72,6 +73,7 @@ public record TrainSettings(
         s.integer("train.seed", Check.any()),
         s.intValue("train.threads", POSITIVE),
         s.number("train.peak-flops", Check.interval(0, false, Double.MAX_VALUE, true)),
+        s.intValue("train.gpu", Check.atLeast(-1)),
         new Activations(
             s.intValue("train.activations.documents", POSITIVE),
             s.intValue("train.activations.per-document", POSITIVE),

@@ -53,6 +53,8 @@ public final class Trainer {
     TrainSettings t = spec.train();
     GptConfig cfg = spec.model();
     Nd4j.getEnvironment().setMaxThreads(t.threads());
+    Backends.bindGpu(t.gpu());
+    log.accept("run " + spec.runId() + " on the " + Backends.describe());
     long start = System.nanoTime();
     ShardData.Split train =
         ShardData.read(

@@ -1,0 +1,51 @@
+package io.scalinglab.trainer.train;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Which ND4J backend a run uses, and binding a run to the GPU it was given. */
+public final class Backends {
+  private Backends() {}
+
+  /** Whether ND4J loaded its CUDA backend (built with {@code mvn -Pcuda}, on a GPU machine). */
+  public static boolean cuda() {
+    return Nd4j.getBackend()
+        .getClass()
+        .getName()
+        .toLowerCase(java.util.Locale.ROOT)
+        .contains("cuda");
+  }
+
+  /** A short description for logs: backend and device. */
+  public static String describe() {
+    return cuda()
+        ? "CUDA backend, device "
+            + Nd4j.getAffinityManager().getDeviceForCurrentThread()
+            + " of "
+            + Nd4j.getAffinityManager().getNumberOfDevices()
+        : "CPU backend, " + Nd4j.getEnvironment().maxThreads() + " thread(s)";
+  }
+
+  /**
+   * Binds the calling thread's ND4J work to GPU {@code ordinal} (a Spark task's assigned address)
+   * on the CUDA backend; a no-op on the CPU backend or for a negative ordinal.
+   *
+   * @throws IllegalArgumentException if the ordinal is not a device of this machine
+   */
+  public static void bindGpu(int ordinal) {
+    if (ordinal < 0 || !cuda()) {
+      return;
+    }
+    int devices = Nd4j.getAffinityManager().getNumberOfDevices();
+    if (ordinal >= devices) {
+      throw new IllegalArgumentException(
+          "train.gpu = "
+              + ordinal
+              + " but this machine has "
+              + devices
+              + " GPU(s): use 0.."
+              + (devices - 1)
+              + ", or -1 to let ND4J choose");
+    }
+    Nd4j.getAffinityManager().unsafeSetDevice(ordinal);
+  }
+}
