@@ -1,0 +1,91 @@
+package io.scalinglab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.scalinglab.core.config.IdConfig;
+import io.scalinglab.core.config.SparkSettings;
+import io.scalinglab.core.spark.SparkSessions;
+import io.scalinglab.id.job.SparkKnn;
+import io.scalinglab.id.knn.ExactKnn;
+import io.scalinglab.id.knn.Neighbours;
+import io.scalinglab.id.knn.Points;
+import io.scalinglab.id.knn.Progress;
+import io.scalinglab.id.manifold.Manifolds;
+import io.scalinglab.id.manifold.Sample;
+import io.scalinglab.id.protocol.Estimation;
+import io.scalinglab.id.protocol.IdEstimate;
+import io.scalinglab.id.protocol.KnnEngine;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The distributed neighbour search on real Spark ({@code local[2]}, block pairs as tasks) returns
+ * exactly what the single-JVM search returns, and so does every estimate built on it.
+ */
+class IdSparkKnnIT {
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark =
+        SparkSessions.getOrCreate(
+            new SparkSettings("local[2]", "id-spark-knn-it", "127.0.0.1", Map.of()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  @Test
+  void sameNeighboursAsTheLocalSearch() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int n = 1500;
+    int d = 24;
+    double[] v = new double[n * d];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) rnd.nextGaussian();
+    }
+    Points p = new Points(v, n, d);
+    AtomicLong tasks = new AtomicLong();
+    Neighbours distributed =
+        new SparkKnn(spark, 128, 2)
+            .search(p, 15, (stage, done, total) -> tasks.set(Math.max(tasks.get(), done)));
+    Neighbours local = ExactKnn.search(p, 15, new ExactKnn.Options(2, 128), Progress.NONE);
+    assertEquals(local, distributed);
+    assertEquals(78, distributed.stats().pairs()); // 12 blocks: 12·13/2 pairs
+    assertTrue(tasks.get() >= 1, "progress from the Spark tasks");
+  }
+
+  @Test
+  void sameEstimateThroughTheProtocols() {
+    Sample s = Manifolds.ball(2000, 5, 40, 3);
+    for (String protocol : new String[] {"global", "paper"}) {
+      IdConfig c =
+          IdConfig.fromConfig(
+              ConfigFactory.parseString(
+                  "id { protocol = "
+                      + protocol
+                      + ", paper.batch-size = 900, knn.block-rows = 256 }"));
+      IdEstimate local =
+          Estimation.estimate(
+              s.values(), s.n(), s.ambient(), c, KnnEngine.local(2, 256), Progress.NONE);
+      IdEstimate distributed =
+          Estimation.estimate(
+              s.values(), s.n(), s.ambient(), c, new SparkKnn(spark, 256, 2), Progress.NONE);
+      assertEquals(local.id(), distributed.id(), protocol);
+      assertEquals(local.interval(), distributed.interval(), protocol);
+      assertEquals(local.kSweep(), distributed.kSweep(), protocol);
+      assertEquals("spark", distributed.engine());
+    }
+  }
+}
