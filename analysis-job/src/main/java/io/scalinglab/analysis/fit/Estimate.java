@@ -1,0 +1,23 @@
+package io.scalinglab.analysis.fit;
+
+/**
+ * A fitted parameter with its bootstrap interval.
+ *
+ * @param name the parameter ({@code alpha}, {@code E}, ...)
+ * @param value the estimate from all points
+ * @param low lower end of the percentile interval; NaN without a bootstrap
+ * @param high upper end of the percentile interval; NaN without a bootstrap
+ * @param standardError standard deviation of the bootstrap estimates; NaN without a bootstrap
+ */
+public record Estimate(String name, double value, double low, double high, double standardError) {
+
+  /** Whether {@code v} lies in the interval (false when there is none). */
+  public boolean contains(double v) {
+    return v >= low && v <= high;
+  }
+
+  /** Whether the estimate has an interval. */
+  public boolean hasInterval() {
+    return Double.isFinite(low) && Double.isFinite(high);
+  }
+}
