@@ -13,14 +13,14 @@ final class PairKernel implements AutoCloseable {
   private final int maxRows;
   private final FloatPointer product;
   private final float[] c;
-  private final double[] columnBound;
+  private final float[] columnBound;
 
   PairKernel(int dim, int maxRows) {
     this.dim = dim;
     this.maxRows = maxRows;
     this.product = new FloatPointer((long) maxRows * maxRows);
     this.c = new float[maxRows * maxRows];
-    this.columnBound = new double[maxRows];
+    this.columnBound = new float[maxRows];
   }
 
   /**
@@ -39,29 +39,28 @@ final class PairKernel implements AutoCloseable {
     float[] na = a.norms();
     float[] nb = b.norms();
     boolean diagonal = a == b;
-    double columnMax = Double.NEGATIVE_INFINITY;
+    // Keys are float32 distances, so the bounds are floats too: one float comparison per side.
     for (int col = 0; col < n; col++) {
-      columnBound[col] = tb.bound(col);
-      columnMax = Math.max(columnMax, columnBound[col]);
+      columnBound[col] = (float) tb.bound(col);
     }
     int bFirst = b.firstRow();
     int aFirst = a.firstRow();
     for (int r = 0; r < m; r++) {
       float nr = na[r];
-      double rowBound = ta.bound(r);
-      // Bounds only fall, so the largest at the start of the row lets one comparison reject most
-      // distances for both lists.
-      double limit = Math.max(rowBound, columnMax);
+      float rowBound = (float) ta.bound(r);
       int base = r * n;
       int id = aFirst + r;
       for (int col = diagonal ? r + 1 : 0; col < n; col++) {
         float e = nr + nb[col] - 2f * c[base + col];
-        if (e <= limit) {
-          if (e <= rowBound) {
-            rowBound = ta.offer(r, e, bFirst + col);
+        boolean rowHit = e <= rowBound;
+        boolean columnHit = e <= columnBound[col];
+        // one well-predicted branch for the common case where neither list takes the point
+        if (rowHit | columnHit) {
+          if (rowHit) {
+            rowBound = (float) ta.offer(r, e, bFirst + col);
           }
-          if (e <= columnBound[col]) {
-            columnBound[col] = tb.offer(col, e, id);
+          if (columnHit) {
+            columnBound[col] = (float) tb.offer(col, e, id);
           }
         }
       }
