@@ -199,12 +199,9 @@ public final class Checkpoints {
 
   private static void checkArguments(
       Map<String, INDArray> params, AdamW opt, Map<String, Object> state) {
-    if (!params.keySet().equals(opt.firstMoments().keySet())) {
+    if (!params.keySet().equals(opt.names())) {
       throw new IllegalArgumentException(
-          "params "
-              + new TreeMap<>(params).keySet()
-              + " are not the optimizer's "
-              + opt.firstMoments().keySet());
+          "params " + new TreeMap<>(params).keySet() + " are not the optimizer's " + opt.names());
     }
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
       fileName(e.getKey());
@@ -239,9 +236,13 @@ public final class Checkpoints {
       for (Map.Entry<String, INDArray> e : params.entrySet()) {
         String name = e.getKey();
         String file = fileName(name);
-        writeArray(store, new Path(new Path(tmp, PARAMS), file), e.getValue());
-        writeArray(store, new Path(new Path(tmp, ADAM_M), file), opt.firstMoments().get(name));
-        writeArray(store, new Path(new Path(tmp, ADAM_V), file), opt.secondMoments().get(name));
+        INDArray p = e.getValue();
+        float[] values = (p.isView() || p.ordering() != 'c' ? p.dup('c') : p).data().asFloat();
+        writeArray(store, new Path(new Path(tmp, PARAMS), file), values, p.shape());
+        writeArray(
+            store, new Path(new Path(tmp, ADAM_M), file), opt.momentFloats(name, false), p.shape());
+        writeArray(
+            store, new Path(new Path(tmp, ADAM_V), file), opt.momentFloats(name, true), p.shape());
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("file", file);
         entry.put("shape", e.getValue().shape());
@@ -265,11 +266,8 @@ public final class Checkpoints {
     }
   }
 
-  private static void writeArray(ResultsStore store, Path target, INDArray a) {
-    INDArray c = a.isView() || a.ordering() != 'c' ? a.dup('c') : a;
-    float[] data = c.castTo(DataType.FLOAT).data().asFloat();
+  private static void writeArray(ResultsStore store, Path target, float[] data, long[] shape) {
     // .npy here is 2-D: (d0, d1 * d2 * ...), a vector as (1, n), a scalar as (1, 1).
-    long[] shape = a.shape();
     long rows = shape.length < 2 ? 1 : shape[0];
     long cols = 1;
     for (int i = shape.length < 2 ? 0 : 1; i < shape.length; i++) {

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -68,9 +70,9 @@ class AdamWTest {
     assertArrayEquals(expected, actual.dup().data().asDouble(), tol);
   }
 
-  private static void twoSteps(DataType type, double tol) {
+  private static void twoSteps(DataType type, Boolean nd4jOp, double tol) {
     Map<String, INDArray> p = params(type);
-    AdamW opt = new AdamW(C, p);
+    AdamW opt = new AdamW(C, p, nd4jOp);
     assertEquals(Set.of("w"), opt.decayed());
 
     opt.step(step1(type), 0.01);
@@ -93,13 +95,58 @@ class AdamWTest {
   }
 
   @Test
-  void oneAndTwoStepsMatchTorchInFloat32() {
-    twoSteps(DataType.FLOAT, F32_TOL);
+  void oneAndTwoStepsMatchTorchInFloat32WithTheJavaLoop() {
+    twoSteps(DataType.FLOAT, false, F32_TOL);
+  }
+
+  @Test
+  void oneAndTwoStepsMatchTorchInFloat32WithNd4jsOp() {
+    twoSteps(DataType.FLOAT, true, F32_TOL);
   }
 
   @Test
   void oneAndTwoStepsMatchTorchInFloat64() {
-    twoSteps(DataType.DOUBLE, F64_TOL);
+    twoSteps(DataType.DOUBLE, null, F64_TOL);
+  }
+
+  /**
+   * The two engines agree on 5 steps of random gradients over arrays longer than the loop's chunk
+   * (16,384 values), to 1e-6 relative to each step's size: both compute the same formula in
+   * float32, rounding in different places (a few ulps of values near 1, each step moving them by
+   * about lr = 1e-3).
+   */
+  @Test
+  void theEnginesAgreeOnLongArrays() {
+    Nd4j.getRandom().setSeed(5);
+    Map<String, INDArray> a = new LinkedHashMap<>();
+    a.put("w", Nd4j.rand(DataType.FLOAT, 300, 129));
+    a.put("b", Nd4j.rand(DataType.FLOAT, 20_001));
+    Map<String, INDArray> b = new LinkedHashMap<>();
+    a.forEach((k, v) -> b.put(k, v.dup()));
+    AdamW loop = new AdamW(C, a, false);
+    AdamW op = new AdamW(C, b, true);
+    for (int t = 0; t < 5; t++) {
+      Map<String, INDArray> g = new LinkedHashMap<>();
+      a.forEach((k, v) -> g.put(k, Nd4j.randn(DataType.FLOAT, v.shape()).muli(0.01)));
+      loop.step(g, 1e-3);
+      op.step(g, 1e-3);
+    }
+    for (String k : a.keySet()) {
+      double diff = a.get(k).sub(b.get(k)).amaxNumber().doubleValue();
+      assertTrue(diff < 1e-6, k + " differs by " + diff);
+      double mDiff =
+          loop.firstMoments().get(k).sub(op.firstMoments().get(k)).amaxNumber().doubleValue();
+      assertTrue(mDiff < 1e-8, k + " first moments differ by " + mDiff);
+    }
+  }
+
+  @Test
+  void momentsAreCopies() {
+    Map<String, INDArray> p = params(DataType.FLOAT);
+    AdamW opt = new AdamW(C, p);
+    opt.step(step1(DataType.FLOAT), 0.01);
+    opt.firstMoments().get("w").assign(100);
+    near(new double[] {0.01, -0.02, 0.03, 0}, opt.firstMoments().get("w"), 1e-8);
   }
 
   /**
@@ -107,10 +154,11 @@ class AdamWTest {
    * is lr * g / (|g| + eps) = lr / 2 = 0.005. (Adding eps to the uncorrected sqrt(v), as the Adam
    * paper's efficient form and ND4J's own updater do, would give lr * 0.1827.)
    */
-  @Test
-  void epsIsAddedToTheBiasCorrectedRoot() {
+  @ParameterizedTest(name = "nd4jOp={0}")
+  @ValueSource(booleans = {false, true})
+  void epsIsAddedToTheBiasCorrectedRoot(boolean nd4jOp) {
     Map<String, INDArray> p = Map.of("g", Nd4j.create(new float[] {1f}, new long[] {1}));
-    AdamW opt = new AdamW(C, p);
+    AdamW opt = new AdamW(C, p, nd4jOp);
     opt.step(Map.of("g", Nd4j.create(new float[] {1e-8f}, new long[] {1})), 0.01);
     assertEquals(1 - 0.005, p.get("g").getDouble(0), 1e-7);
   }
@@ -122,11 +170,12 @@ class AdamWTest {
    * p stays within 3e-7 of an integer, which float32 holds exactly, while bias corrections computed
    * in float32 would be off by 3.3e-6 already at t = 2.
    */
-  @Test
-  void stepSizeKeepsFloatPrecisionWithBeta2Near1() {
+  @ParameterizedTest(name = "nd4jOp={0}")
+  @ValueSource(booleans = {false, true})
+  void stepSizeKeepsFloatPrecisionWithBeta2Near1(boolean nd4jOp) {
     OptimConfig c = new OptimConfig(1, 0.1, 0, 10, 0.9, 0.999, 1e-8, 0, 0);
     Map<String, INDArray> p = Map.of("p", Nd4j.zeros(DataType.FLOAT, 4));
-    AdamW opt = new AdamW(c, p);
+    AdamW opt = new AdamW(c, p, nd4jOp);
     for (int t = 1; t <= 30; t++) {
       opt.step(Map.of("p", Nd4j.ones(DataType.FLOAT, 4)), 1);
       double expected = -t / (1 + 1e-8);
@@ -134,38 +183,41 @@ class AdamWTest {
     }
   }
 
-  @Test
-  void zeroLearningRateMovesNothingButTheMoments() {
+  @ParameterizedTest(name = "nd4jOp={0}")
+  @ValueSource(booleans = {false, true})
+  void zeroLearningRateMovesNothingButTheMoments(boolean nd4jOp) {
     Map<String, INDArray> p = params(DataType.FLOAT);
     INDArray w0 = p.get("w").dup();
-    AdamW opt = new AdamW(C, p);
+    AdamW opt = new AdamW(C, p, nd4jOp);
     opt.step(step1(DataType.FLOAT), 0);
     assertEquals(w0, p.get("w"));
     near(new double[] {0.01, -0.02, 0.03, 0}, opt.firstMoments().get("w"), 1e-8);
   }
 
-  @Test
-  void gradientsAreOnlyRead() {
+  @ParameterizedTest(name = "nd4jOp={0}")
+  @ValueSource(booleans = {false, true})
+  void gradientsAreOnlyRead(boolean nd4jOp) {
     Map<String, INDArray> g = step1(DataType.FLOAT);
     Map<String, INDArray> copy = new LinkedHashMap<>();
     g.forEach((k, v) -> copy.put(k, v.dup()));
-    new AdamW(C, params(DataType.FLOAT)).step(g, 0.01);
+    new AdamW(C, params(DataType.FLOAT), nd4jOp).step(g, 0.01);
     assertEquals(copy, g);
   }
 
-  @Test
-  void restoreContinuesTheSameTrajectory() {
+  @ParameterizedTest(name = "nd4jOp={0}")
+  @ValueSource(booleans = {false, true})
+  void restoreContinuesTheSameTrajectory(boolean nd4jOp) {
     Map<String, INDArray> straight = params(DataType.FLOAT);
-    AdamW a = new AdamW(C, straight);
+    AdamW a = new AdamW(C, straight, nd4jOp);
     a.step(step1(DataType.FLOAT), 0.01);
     a.step(step2(DataType.FLOAT), 0.02);
 
     Map<String, INDArray> first = params(DataType.FLOAT);
-    AdamW b = new AdamW(C, first);
+    AdamW b = new AdamW(C, first, nd4jOp);
     b.step(step1(DataType.FLOAT), 0.01);
     Map<String, INDArray> resumed = new LinkedHashMap<>();
     first.forEach((k, v) -> resumed.put(k, v.dup()));
-    AdamW c = new AdamW(C, resumed);
+    AdamW c = new AdamW(C, resumed, nd4jOp);
     c.restore(b.stepCount(), b.firstMoments(), b.secondMoments());
     c.step(step2(DataType.FLOAT), 0.02);
 

@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Clipping against hand-computed values: gradients [3, 4] and [[0, 12]] have global norm sqrt(9 +
@@ -61,6 +64,42 @@ class GradClipTest {
     inf.put("c", Nd4j.create(new float[] {Float.POSITIVE_INFINITY}, new long[] {1}));
     assertEquals(Double.POSITIVE_INFINITY, GradClip.clipGlobalNorm(inf, 1));
     assertEquals(grads().get("b"), inf.get("b"));
+  }
+
+  /**
+   * Sums of squares agree with a double-precision sum over arrays past one BLAS chunk (2^20
+   * values), views and Fortran order included, to 1e-5 relative: float32 round-off over at most
+   * 2^20 terms per chunk.
+   */
+  @Test
+  void sumsOfSquaresMatchADoubleSum() {
+    Nd4j.getRandom().setSeed(3);
+    INDArray big = Nd4j.randn(DataType.FLOAT, 1500, 1000);
+    INDArray fortran = Nd4j.randn(DataType.FLOAT, 30, 40).dup('f');
+    INDArray view = big.get(NDArrayIndex.interval(10, 20), NDArrayIndex.interval(5, 15));
+    for (INDArray g : List.of(big, fortran, view, big.getRow(7))) {
+      double expected = 0;
+      for (double x : g.dup('c').data().asDouble()) {
+        expected += x * x;
+      }
+      assertEquals(expected, GradClip.sumOfSquares(g), expected * 1e-5);
+    }
+  }
+
+  @Test
+  void viewsAndLongArraysAreScaledToo() {
+    INDArray big = Nd4j.ones(DataType.FLOAT, GradClip.CHUNK + 5);
+    INDArray base = Nd4j.ones(DataType.FLOAT, 4, 4);
+    INDArray column = base.getColumn(1);
+    Map<String, INDArray> g = new LinkedHashMap<>();
+    g.put("big", big);
+    g.put("column", column);
+    double total = GradClip.clipGlobalNorm(g, 1);
+    assertEquals(Math.sqrt(GradClip.CHUNK + 9), total, 1e-6 * total);
+    double coef = 1 / (total + 1e-6);
+    assertEquals(coef, big.getDouble(GradClip.CHUNK + 4), 1e-9);
+    assertEquals(coef, base.getDouble(2, 1), 1e-9);
+    assertEquals(1.0, base.getDouble(2, 2)); // outside the view
   }
 
   @Test
