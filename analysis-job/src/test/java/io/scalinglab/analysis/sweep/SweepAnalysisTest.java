@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.analysis.fit.Fit;
 import io.scalinglab.analysis.fit.FitForm;
-import io.scalinglab.analysis.table.Table;
 import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Comparison;
 import io.scalinglab.core.config.AnalysisConfig;
@@ -18,28 +17,10 @@ import org.junit.jupiter.api.Test;
 
 /** The sweep analysis on a synthetic sweep whose laws are known. */
 class SweepAnalysisTest {
-  static final AnalysisConfig SETTINGS =
-      new AnalysisConfig(
-          1.0,
-          TheoryError.SQUARED,
-          "val_loss_mean5",
-          ModelSize.NON_EMBEDDING,
-          1e-3,
-          100,
-          0.95,
-          7,
-          1,
-          "mle",
-          "",
-          "",
-          0);
+  static final AnalysisConfig SETTINGS = SweepAnalysisFixture.SETTINGS;
 
   static SweepData data() {
-    return new SweepData(
-        Run.fromTable(Table.parse("results.csv", SyntheticSweep.results()), "val_loss_mean5"),
-        IdRow.fromTable(Table.parse("estimates.csv", SyntheticSweep.estimates())),
-        AblationRow.layers(Table.parse("ablation-layer.csv", SyntheticSweep.layers())),
-        AblationRow.positions(Table.parse("ablation-position.csv", SyntheticSweep.positions())));
+    return SweepAnalysisFixture.data();
   }
 
   @Test
