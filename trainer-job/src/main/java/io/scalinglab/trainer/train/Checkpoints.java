@@ -83,7 +83,8 @@ public final class Checkpoints {
    * A checkpoint as read back.
    *
    * @param step the training step it was saved at
-   * @param params parameters by name, float32, in their saved shapes
+   * @param params parameters by name, float32, in their saved shapes: new arrays, to be assigned
+   *     into the model's own (then build the {@link AdamW} on those and {@link AdamW#restore} it)
    * @param adamStep the optimizer's step count
    * @param m AdamW's first moments by name
    * @param v AdamW's second moments by name
