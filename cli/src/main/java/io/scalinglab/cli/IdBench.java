@@ -199,7 +199,8 @@ final class IdBench {
     long[] calls = new long[threads];
     long[] nanos = new long[threads];
     CountDownLatch start = new CountDownLatch(1);
-    try (Blas.SingleThreaded single = Blas.singleThreaded()) {
+    Blas.SingleThreaded single = Blas.singleThreaded();
+    try {
       for (int t = 0; t < threads; t++) {
         int me = t;
         Thread w =
@@ -241,6 +242,8 @@ final class IdBench {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while measuring the matrix-product rate", e);
+    } finally {
+      single.close();
     }
     double rate = 0;
     for (int t = 0; t < threads; t++) {

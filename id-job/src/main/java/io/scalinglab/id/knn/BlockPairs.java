@@ -71,14 +71,15 @@ public final class BlockPairs {
       return tops;
     }
     int dim = blocks.apply(pairs.get(0)[0]).dim();
-    try (Blas.SingleThreaded single = Blas.singleThreaded();
-        PairKernel kernel = new PairKernel(dim, blockRows)) {
+    Blas.SingleThreaded single = Blas.singleThreaded();
+    try (PairKernel kernel = new PairKernel(dim, blockRows)) {
       for (int[] pair : pairs) {
         Block a = load(pair[0], blocks, nativeBlocks, owned);
         Block b = pair[1] == pair[0] ? a : load(pair[1], blocks, nativeBlocks, owned);
         kernel.pair(a, b, top(tops, a, capacity), top(tops, b, capacity));
       }
     } finally {
+      single.close();
       owned.forEach(FloatPointer::close);
     }
     return tops;

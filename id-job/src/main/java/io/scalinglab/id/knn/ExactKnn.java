@@ -77,8 +77,8 @@ public final class ExactKnn {
     double[] mean = points.mean();
     List<int[]> pairs = pairs(blocks);
     TopK[] merged;
-    try (FloatPointer data = new FloatPointer((long) n * d);
-        Blas.SingleThreaded single = Blas.singleThreaded()) {
+    Blas.SingleThreaded single = Blas.singleThreaded();
+    try (FloatPointer data = new FloatPointer((long) n * d)) {
       Block[] all = new Block[blocks];
       float[] row = new float[d];
       for (int j = 0; j < blocks; j++) {
@@ -93,6 +93,8 @@ public final class ExactKnn {
       }
       data.position(0);
       merged = runPairs(all, pairs, cap, d, b, options.threads(), progress);
+    } finally {
+      single.close();
     }
     return Refine.finish(
         points, mean, merged, b, k, cap, options.threads(), pairs.size(), t0, progress);

@@ -127,7 +127,8 @@ final class Refine {
     AtomicInteger next = new AtomicInteger();
     int tasks = chunks * blocks;
     ExecutorService pool = Executors.newFixedThreadPool(threads, daemonThreads("knn-f64"));
-    try (Blas.SingleThreaded single = Blas.singleThreaded()) {
+    Blas.SingleThreaded single = Blas.singleThreaded();
+    try {
       List<Future<?>> futures = new ArrayList<>();
       for (int w = 0; w < threads; w++) {
         TopK[] mine = perThread[w];
@@ -180,6 +181,7 @@ final class Refine {
         get(f);
       }
     } finally {
+      single.close();
       pool.shutdownNow();
     }
     double coefficient = gamma(d, U64) + 10 * U64;
