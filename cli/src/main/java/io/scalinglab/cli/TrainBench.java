@@ -88,7 +88,7 @@ final class TrainBench {
       double best = Math.max(ours[0], ours[1]);
       long flops =
           Flops.perToken(
-              c.config.nonEmbeddingParams(),
+              c.config.flopParams(),
               c.config.nLayer(),
               c.config.nHead(),
               c.config.headDim(),

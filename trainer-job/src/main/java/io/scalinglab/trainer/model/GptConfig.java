@@ -56,6 +56,15 @@ public record GptConfig(
     return embeddingParams() + nonEmbeddingParams();
   }
 
+  /**
+   * The N of nanoGPT's FLOP estimate ({@code get_num_params()}): every parameter but the position
+   * embedding. The token embedding stays in because it is also the tied output head, whose matmul
+   * is real work.
+   */
+  public long flopParams() {
+    return totalParams() - (long) blockSize * nEmbd;
+  }
+
   /** Token and position embeddings. */
   public long embeddingParams() {
     return (long) vocabSize * nEmbd + (long) blockSize * nEmbd;

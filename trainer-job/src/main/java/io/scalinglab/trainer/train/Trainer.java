@@ -85,8 +85,7 @@ public final class Trainer {
     }
     long tokensPerStep = (long) t.batchSize() * t.gradAccum() * cfg.blockSize();
     long flopsPerToken =
-        Flops.perToken(
-            cfg.nonEmbeddingParams(), cfg.nLayer(), cfg.nHead(), cfg.headDim(), cfg.blockSize());
+        Flops.perToken(cfg.flopParams(), cfg.nLayer(), cfg.nHead(), cfg.headDim(), cfg.blockSize());
     long loopStart = System.nanoTime();
     int firstStep = step;
     String status = "done";

@@ -13,6 +13,7 @@ class GptTest {
   void gpt2SmallParameterCounts() {
     GptConfig c = GptConfig.gpt2Small();
     assertEquals(124_439_808L, c.totalParams());
+    assertEquals(123_653_376L, c.flopParams(), "nanoGPT's get_num_params(): all but wpe");
     assertEquals(85_056_000L, c.nonEmbeddingParams());
     // Without biases (the paper's setting): minus 12 × (2·768 LN + 2304 + 768 + 3072 + 768) and
     // the final LayerNorm's 768 bias = 12 × 8,448 + 768 = 102,144.
