@@ -1,0 +1,102 @@
+package io.scalinglab.analysis.report;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.analysis.fit.Estimate;
+import io.scalinglab.analysis.fit.Fit;
+import io.scalinglab.analysis.fit.FitOptions;
+import io.scalinglab.analysis.fit.HoldoutCheck;
+import io.scalinglab.analysis.theory.Interval;
+import java.util.List;
+
+/**
+ * Fits as JSON, the same for {@code fits.json} and {@code scalinglab fit --json}: parameters with
+ * their intervals, goodness of fit, how it was made and the out-of-sample check. Keys are
+ * snake_case; numbers that are not finite are written as {@code null}.
+ */
+public final class FitJson {
+  private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+  private FitJson() {}
+
+  /** {@code fit} of points with x columns {@code xNames}. */
+  public static ObjectNode of(Fit fit, List<String> xNames, FitOptions options) {
+    ObjectNode o = F.objectNode();
+    o.put("form", fit.form().key());
+    o.put("formula", fit.form().formula());
+    ArrayNode x = o.putArray("x");
+    xNames.forEach(x::add);
+    o.put("n", fit.n());
+    if (fit instanceof Fit.Fitted f) {
+      o.put("status", "fitted");
+      o.set("parameters", parameters(f.estimates()));
+      num(o, "r2", f.r2());
+      num(o, "objective", f.objective());
+      o.put("method", f.method());
+      num(o, "level", options.level());
+      o.put("seed", options.seed());
+      o.put("resamples", f.resamples());
+      o.put("resamples_failed", f.resamplesFailed());
+      f.holdout().ifPresent(h -> o.set("holdout", holdout(h)));
+    } else {
+      o.put("status", "failed");
+      o.put("reason", ((Fit.Failed) fit).reason());
+    }
+    return o;
+  }
+
+  static ObjectNode parameters(List<Estimate> estimates) {
+    ObjectNode p = F.objectNode();
+    for (Estimate e : estimates) {
+      ObjectNode v = p.putObject(e.name());
+      num(v, "value", e.value());
+      num(v, "low", e.low());
+      num(v, "high", e.high());
+      num(v, "se", e.standardError());
+    }
+    return p;
+  }
+
+  static ObjectNode holdout(HoldoutCheck h) {
+    ObjectNode o = F.objectNode();
+    o.put("k", h.k());
+    if (h.fit() instanceof Fit.Fitted f) {
+      o.put("status", "fitted");
+      o.set("parameters", parameters(f.estimates()));
+      num(o, "in_sample_error", h.inSampleError());
+      num(o, "held_out_error", h.heldOutError());
+      ArrayNode pts = o.putArray("points");
+      for (HoldoutCheck.Point p : h.points()) {
+        ObjectNode q = pts.addObject();
+        ArrayNode px = q.putArray("x");
+        for (double v : p.x()) {
+          px.add(v);
+        }
+        num(q, "observed", p.observed());
+        num(q, "predicted", p.predicted());
+        num(q, "relative_error", p.relativeError());
+      }
+    } else {
+      o.put("status", "failed");
+      o.put("reason", ((Fit.Failed) h.fit()).reason());
+    }
+    return o;
+  }
+
+  static ObjectNode interval(Interval i) {
+    ObjectNode o = F.objectNode();
+    num(o, "value", i.value());
+    num(o, "low", i.low());
+    num(o, "high", i.high());
+    return o;
+  }
+
+  static void num(ObjectNode o, String key, double v) {
+    if (Double.isFinite(v)) {
+      o.put(key, v);
+    } else {
+      o.putNull(key);
+    }
+  }
+}
