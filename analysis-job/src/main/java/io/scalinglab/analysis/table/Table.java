@@ -36,6 +36,15 @@ public final class Table {
     this.rows = rows;
   }
 
+  /**
+   * A table from values already split into columns (a Parquet file read by Spark, say); {@code
+   * source} names it in messages.
+   */
+  public static Table of(String source, List<String> columns, List<String[]> rows) {
+    requireNonNull(source, "source");
+    return new Table(source, columns, new ArrayList<>(rows));
+  }
+
   /** Reads a local CSV file with a header row. */
   public static Table read(Path file) {
     requireNonNull(file, "file");
