@@ -1,10 +1,163 @@
 package io.scalinglab.cli;
 
-/** Placeholder until the command is built; replaced by its implementation. */
+import io.scalinglab.analysis.fit.Estimate;
+import io.scalinglab.analysis.job.AnalyzeJob;
+import io.scalinglab.analysis.sweep.DatasetResult;
+import io.scalinglab.analysis.theory.Comparison;
+import io.scalinglab.analysis.theory.Interval;
+import io.scalinglab.core.config.AnalysisConfig;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.spark.SparkSessions;
+import io.scalinglab.core.store.ResultsStore;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code scalinglab analyze}: scaling-law fits, theory predictions, figures and {@code report.html}
+ * for a sweep in the results store.
+ */
 final class AnalyzeCommand {
+  static final String HELP =
+      """
+      usage: scalinglab analyze --sweep NAME [flags]
+
+      Reads <store>/<sweep>/results.csv (or .parquet: one row per run) and, when the id job has
+      run, id/estimates.csv and the ablation tables; fits power laws along the data and model
+      axes per dataset and the joint Chinchilla law; predicts the exponents from the intrinsic
+      dimension (Havrilla & Liao: 2β/(2β+d) and 2β/d); writes <store>/<sweep>/analysis/:
+      fits.json, fits.csv, predictions.csv, figures/*.png and *.svg, and report.html, one file
+      that opens in any browser. Runs whose status is not 'done' are left out and listed.
+
+      analysis settings (reference.conf, section analysis; override with --set):
+        analysis.theory.beta=1          smoothness β of the target
+        analysis.theory.error=squared   squared | root (root halves both exponents)
+        analysis.loss-column=val_loss_mean5
+        analysis.model-size=non-embedding   non-embedding | total
+        analysis.bootstrap.resamples=1000   analysis.bootstrap.level=0.95   analysis.seed=...
+        analysis.holdout=1              largest points each fit leaves out and predicts
+        analysis.id.estimator=mle       analysis.id.metric, .protocol, .k ("" / 0: any)
+
+      example:
+        scalinglab analyze --sweep owt-data --store hdfs://namenode:8020/sl \\
+          --set analysis.theory.error=root
+
+      flags:
+        --sweep NAME         the sweep folder in the store
+      """
+          + JobOptions.HELP;
+
   private AnalyzeCommand() {}
 
   static void run(String[] argv) {
-    throw new UsageException("this command is not built yet");
+    Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
+    withValue.add("--sweep");
+    Args args = Args.parse("analyze", argv, withValue, JobOptions.SWITCHES);
+    if (args.has("--help")) {
+      System.out.print(HELP);
+      return;
+    }
+    if (!args.positional().isEmpty()) {
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; name the sweep with --sweep");
+    }
+    if (!args.has("--sweep")) {
+      throw new UsageException("--sweep is required. See: scalinglab analyze --help");
+    }
+    ScalinglabConfig config = JobOptions.config(args);
+    AnalyzeJob.Result r = analyze(config, args.get("--sweep", null), Console::line);
+    print(r);
+  }
+
+  /**
+   * Analyses {@code sweep} (what {@code analyze} does; the demo calls it too). Spark starts only if
+   * a table exists as Parquet alone, and is stopped again.
+   */
+  static AnalyzeJob.Result analyze(ScalinglabConfig config, String sweep, Consumer<String> log) {
+    AnalysisConfig settings = AnalysisConfig.of(config);
+    LazySpark spark = new LazySpark(config);
+    try {
+      ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());
+      return AnalyzeJob.run(spark, config, settings, store, sweep, log);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static void print(AnalyzeJob.Result r) {
+    for (DatasetResult d : r.analysis().datasets()) {
+      Console.plain(
+          String.format(
+              Locale.ROOT, "%s: %d runs, %d fits", d.dataset(), d.runs().size(), d.fits().size()));
+      d.id()
+          .ifPresent(
+              id ->
+                  Console.plain(
+                      String.format(
+                          Locale.ROOT,
+                          "  ID %s (%s, %s, k %d, %s, run %s layer %s)",
+                          interval(id.d()),
+                          id.row().estimator(),
+                          id.row().metric(),
+                          id.row().k(),
+                          id.row().protocol(),
+                          id.row().runId(),
+                          id.row().layer())));
+      for (Comparison c : d.comparisons()) {
+        Estimate o = c.observed();
+        Console.plain(
+            String.format(
+                Locale.ROOT,
+                "  %-5s fitted α %.4f [%.4f, %.4f]  predicted %s  difference %+.4f  %s",
+                c.axis().key(),
+                o.value(),
+                o.low(),
+                o.high(),
+                interval(c.predicted()),
+                c.difference(),
+                c.predictedInsideObserved()
+                    ? "prediction inside the fitted interval"
+                    : "prediction outside the fitted interval"));
+      }
+      d.notes().forEach(n -> Console.plain("  note: " + n));
+    }
+    if (!r.analysis().excluded().isEmpty()) {
+      Console.plain(r.analysis().excluded().size() + " run(s) left out; see the report");
+    }
+    Console.plain(String.format(Locale.ROOT, "report: %s  (%.1f s)", r.report(), r.seconds()));
+  }
+
+  private static String interval(Interval i) {
+    return i.bounded()
+        ? String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", i.value(), i.low(), i.high())
+        : String.format(Locale.ROOT, "%.4g", i.value());
+  }
+
+  /** A Spark session made on first use only. */
+  private static final class LazySpark implements Supplier<SparkSession> {
+    private final ScalinglabConfig config;
+    private SparkSession session;
+
+    LazySpark(ScalinglabConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public SparkSession get() {
+      if (session == null) {
+        session = SparkSessions.getOrCreate(config.spark());
+      }
+      return session;
+    }
+
+    void stop() {
+      if (session != null) {
+        session.stop();
+      }
+    }
   }
 }

@@ -1,10 +1,231 @@
 package io.scalinglab.cli;
 
-/** Placeholder until the command is built; replaced by its implementation. */
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.analysis.fit.Estimate;
+import io.scalinglab.analysis.fit.Fit;
+import io.scalinglab.analysis.fit.FitForm;
+import io.scalinglab.analysis.fit.FitOptions;
+import io.scalinglab.analysis.fit.HoldoutCheck;
+import io.scalinglab.analysis.fit.ScalingFits;
+import io.scalinglab.analysis.report.FitJson;
+import io.scalinglab.analysis.table.Table;
+import io.scalinglab.core.error.InputException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code scalinglab fit}: a scaling law fitted to any CSV table, such as the published numbers in
+ * {@code shared/scaling-data/}, with bootstrap intervals and an optional out-of-sample check.
+ */
 final class FitCommand {
+  static final String HELP =
+      """
+      usage: scalinglab fit --csv FILE --x COLUMN[,COLUMN] --y COLUMN --form FORM [flags]
+
+      Fits a scaling law to the rows of a CSV file with a header row and prints the parameters
+      with bootstrap percentile intervals, R² of log L and, with --holdout, the error on the
+      largest points when the law is fitted without them.
+
+      forms:
+        power        L = C·x^(−α), least squares on log L against log x         (one --x)
+        offset       L = E + B·x^(−α), Huber loss on log residuals, L-BFGS       (one --x)
+        chinchilla   L = E + A/N^α + B/D^β, Hoffmann et al. approach 3 as Epoch AI refitted it:
+                     Huber (delta 1e-3) on log residuals, summed, L-BFGS from a grid of 4,500
+                     starts                                                      (--x N,D)
+
+      flags:
+        --csv FILE         the table; values of the x and y columns must be numbers > 0
+        --x COLUMN[,COL]   the size column(s): one, or model size and tokens for chinchilla
+        --y COLUMN         the loss column
+        --form FORM        power | offset | chinchilla
+        --holdout K        refit without the K largest points (largest N·D for chinchilla) and
+                           report the error predicting them (default 0: no check)
+        --resamples N      bootstrap resamples (default 1000; 0 for point estimates only)
+        --level L          two-sided level of the intervals (default 0.95)
+        --seed S           seed of the resampling (default 20240601)
+        --json             print one JSON object: parameters with value, low, high, se, ...
+        -h, --help         this help
+
+      examples:
+        scalinglab fit --csv ../shared/scaling-data/scaling_gpt2_owt_losses.csv \\
+          --x non_embedding_params_derived --y owt_val_loss --form power
+        scalinglab fit --csv ../shared/scaling-data/scaling_chinchilla_points.csv \\
+          --x model_size_params,training_tokens_derived --y loss --form chinchilla --json
+      """;
+
+  private static final Set<String> WITH_VALUE =
+      Set.of("--csv", "--x", "--y", "--form", "--holdout", "--resamples", "--level", "--seed");
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
   private FitCommand() {}
 
   static void run(String[] argv) {
-    throw new UsageException("this command is not built yet");
+    run(argv, System.out);
+  }
+
+  /** Runs the command, printing to {@code out}. */
+  static void run(String[] argv, PrintStream out) {
+    Args args = Args.parse("fit", argv, WITH_VALUE, Set.of("--help", "--json"));
+    if (args.has("--help")) {
+      out.print(HELP);
+      return;
+    }
+    if (!args.positional().isEmpty()) {
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; give the file with --csv");
+    }
+    for (String required : List.of("--csv", "--x", "--y", "--form")) {
+      if (!args.has(required)) {
+        throw new UsageException(required + " is required. See: scalinglab fit --help");
+      }
+    }
+    FitForm form;
+    try {
+      form = FitForm.parse(args.get("--form", null));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
+    List<String> xNames =
+        Arrays.stream(args.get("--x", null).split(",")).map(String::strip).toList();
+    if (xNames.size() != form.inputs()) {
+      throw new UsageException(
+          "--form "
+              + form.key()
+              + " takes "
+              + form.inputs()
+              + " --x column(s)"
+              + (form == FitForm.CHINCHILLA ? " (model size, tokens: --x N_COLUMN,D_COLUMN)" : "")
+              + ", got "
+              + xNames.size());
+    }
+    FitOptions options = options(args);
+    String file = args.get("--csv", null);
+    Table table = Table.read(Path.of(file));
+    String yName = args.get("--y", null);
+    double[][] x = new double[xNames.size()][];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = table.numbers(xNames.get(j), true);
+    }
+    double[] y = table.numbers(yName, true);
+    Fit fit = ScalingFits.fit(form, x, y, options);
+    if (args.has("--json")) {
+      ObjectNode json = FitJson.of(fit, xNames, options);
+      json.put("file", file);
+      json.put("y", yName);
+      out.println(write(json));
+    } else {
+      print(out, fit, file, xNames, yName, options);
+    }
+    if (fit instanceof Fit.Failed failed) {
+      throw InputException.of(
+          file,
+          "the " + form.key() + " law could not be fitted: " + failed.reason(),
+          "Check the columns and their values, or try another --form");
+    }
+  }
+
+  private static FitOptions options(Args args) {
+    int resamples = args.getInt("--resamples", 1000, 0);
+    int holdout = args.getInt("--holdout", 0, 0);
+    double level = number(args, "--level", 0.95);
+    if (!(level > 0 && level < 1)) {
+      throw new UsageException("'" + level + "' in --level is invalid: must be in (0, 1)");
+    }
+    long seed;
+    try {
+      seed = Long.parseLong(args.get("--seed", "20240601").strip());
+    } catch (NumberFormatException e) {
+      throw new UsageException(
+          "'" + args.get("--seed", "") + "' in --seed is invalid: expected an integer");
+    }
+    return new FitOptions(resamples, level, seed, 1e-3, holdout);
+  }
+
+  private static double number(Args args, String flag, double fallback) {
+    String v = args.get(flag, null);
+    if (v == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(v.strip());
+    } catch (NumberFormatException e) {
+      throw new UsageException("'" + v + "' in " + flag + " is invalid: expected a number");
+    }
+  }
+
+  private static void print(
+      PrintStream out, Fit fit, String file, List<String> xNames, String y, FitOptions o) {
+    out.printf(
+        Locale.ROOT,
+        "%s fitted to %d rows of %s (x: %s, y: %s)%n",
+        fit.form().formula(),
+        fit.n(),
+        file,
+        String.join(", ", xNames),
+        y);
+    if (!(fit instanceof Fit.Fitted f)) {
+      out.println("  not fitted: " + ((Fit.Failed) fit).reason());
+      return;
+    }
+    out.printf(Locale.ROOT, "  %-6s %14s %14s %14s %12s%n", "", "estimate", "low", "high", "se");
+    for (Estimate e : f.estimates()) {
+      out.printf(
+          Locale.ROOT,
+          "  %-6s %14.6g %14.6g %14.6g %12.4g%n",
+          e.name(),
+          e.value(),
+          e.low(),
+          e.high(),
+          e.standardError());
+    }
+    out.printf(
+        Locale.ROOT,
+        "  R² of log L %.4f; %d bootstrap resamples (%d did not converge), %.0f %% percentile"
+            + " intervals, seed %d%n  %s%n",
+        f.r2(),
+        f.resamples(),
+        f.resamplesFailed(),
+        100 * o.level(),
+        o.seed(),
+        f.method());
+    if (f.holdout().isPresent()) {
+      HoldoutCheck h = f.holdout().get();
+      if (h.fit() instanceof Fit.Fitted) {
+        out.printf(
+            Locale.ROOT,
+            "  holdout: fitted without the %d largest, their mean error is %.2f %%"
+                + " (in-sample %.2f %%)%n",
+            h.k(),
+            100 * h.heldOutError(),
+            100 * h.inSampleError());
+        for (HoldoutCheck.Point p : h.points()) {
+          out.printf(
+              Locale.ROOT,
+              "    x = %s: observed %.5g, predicted %.5g (%.2f %%)%n",
+              Arrays.toString(p.x()),
+              p.observed(),
+              p.predicted(),
+              100 * p.relativeError());
+        }
+      } else {
+        out.println("  holdout: not fitted: " + ((Fit.Failed) h.fit()).reason());
+      }
+    }
+  }
+
+  private static String write(Object json) {
+    try {
+      return JSON.writeValueAsString(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }
