@@ -137,10 +137,14 @@ final class AnalyzeCommand {
         : String.format(Locale.ROOT, "%.4g", i.value());
   }
 
-  /** A Spark session made on first use only. */
+  /**
+   * A Spark session made on first use only; stopped at the end only if it was made here (a session
+   * the caller already runs, the demo's or a test's, is left running).
+   */
   private static final class LazySpark implements Supplier<SparkSession> {
     private final ScalinglabConfig config;
     private SparkSession session;
+    private boolean owned;
 
     LazySpark(ScalinglabConfig config) {
       this.config = config;
@@ -149,13 +153,14 @@ final class AnalyzeCommand {
     @Override
     public SparkSession get() {
       if (session == null) {
+        owned = SparkSession.getDefaultSession().isEmpty();
         session = SparkSessions.getOrCreate(config.spark());
       }
       return session;
     }
 
     void stop() {
-      if (session != null) {
+      if (session != null && owned) {
         session.stop();
       }
     }

@@ -188,7 +188,7 @@ final class FitCommand {
     }
     out.printf(
         Locale.ROOT,
-        "  R² of log L %.4f; %d bootstrap resamples (%d did not converge), %.0f %% percentile"
+        "  R² of log L %.4f; %d bootstrap resamples (%d could not be fitted), %.0f %% percentile"
             + " intervals, seed %d%n  %s%n",
         f.r2(),
         f.resamples(),

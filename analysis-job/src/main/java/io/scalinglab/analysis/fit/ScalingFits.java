@@ -240,9 +240,9 @@ public final class ScalingFits {
       }
       return String.format(
           Locale.ROOT,
-          "Huber loss (delta = %g) of log-loss residuals, summed; L-BFGS from %d grid starts,"
+          "Huber loss (delta = %s) of log-loss residuals, summed; L-BFGS from %d grid starts,"
               + " best converged (Hoffmann et al. 2022 approach 3 as corrected by Epoch AI 2024)",
-          delta,
+          java.math.BigDecimal.valueOf(delta).stripTrailingZeros().toPlainString(),
           HuberGrid.starts(terms).size());
     }
   }
