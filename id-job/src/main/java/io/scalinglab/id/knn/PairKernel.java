@@ -45,7 +45,39 @@ final class PairKernel implements AutoCloseable {
     }
     int bFirst = b.firstRow();
     int aFirst = a.firstRow();
-    for (int r = 0; r < m; r++) {
+    int r = 0;
+    if (!diagonal) {
+      // Two rows at a time share the loads of the column's norm and bound.
+      for (; r + 1 < m; r += 2) {
+        float n0 = na[r];
+        float n1 = na[r + 1];
+        float bound0 = (float) ta.bound(r);
+        float bound1 = (float) ta.bound(r + 1);
+        int base0 = r * n;
+        int base1 = base0 + n;
+        for (int col = 0; col < n; col++) {
+          float nbc = nb[col];
+          float cb = columnBound[col];
+          float e0 = n0 + nbc - 2f * c[base0 + col];
+          float e1 = n1 + nbc - 2f * c[base1 + col];
+          if ((e0 <= bound0) | (e0 <= cb) | (e1 <= bound1) | (e1 <= cb)) {
+            if (e0 <= bound0) {
+              bound0 = (float) ta.offer(r, e0, bFirst + col);
+            }
+            if (e0 <= columnBound[col]) {
+              columnBound[col] = (float) tb.offer(col, e0, aFirst + r);
+            }
+            if (e1 <= bound1) {
+              bound1 = (float) ta.offer(r + 1, e1, bFirst + col);
+            }
+            if (e1 <= columnBound[col]) {
+              columnBound[col] = (float) tb.offer(col, e1, aFirst + r + 1);
+            }
+          }
+        }
+      }
+    }
+    for (; r < m; r++) {
       float nr = na[r];
       float rowBound = (float) ta.bound(r);
       int base = r * n;
