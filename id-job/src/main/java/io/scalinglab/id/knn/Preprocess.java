@@ -111,20 +111,24 @@ public final class Preprocess {
               + " run, or set id.non-finite = drop (--set id.non-finite=drop) to leave those rows"
               + " out");
     }
-    double[] out = new double[kept.size() * cols];
-    for (int r = 0; r < kept.size(); r++) {
-      int i = kept.get(r);
-      double scale = 1;
-      if (unit) {
-        double norm = 0;
-        for (int c = 0; c < cols; c++) {
-          norm += values[i * cols + c] * values[i * cols + c];
+    double[] out;
+    if (!unit && kept.size() == rows) {
+      out = values; // nothing to drop or scale: share the caller's array, as Points documents
+    } else {
+      out = new double[kept.size() * cols];
+      for (int r = 0; r < kept.size(); r++) {
+        int i = kept.get(r);
+        double scale = 1;
+        if (unit) {
+          double norm = 0;
+          for (int c = 0; c < cols; c++) {
+            norm += values[i * cols + c] * values[i * cols + c];
+          }
+          scale = 1 / Math.sqrt(norm);
         }
-        scale = 1 / Math.sqrt(norm);
-      }
-      for (int c = 0; c < cols; c++) {
-        double v = values[i * cols + c] * scale;
-        out[r * cols + c] = v == 0 ? 0.0 : v; // -0.0 and 0.0 are the same point
+        for (int c = 0; c < cols; c++) {
+          out[r * cols + c] = values[i * cols + c] * scale;
+        }
       }
     }
     int[] keptRows = kept.stream().mapToInt(Integer::intValue).toArray();
@@ -173,19 +177,20 @@ public final class Preprocess {
     };
   }
 
-  /** The first row of each group of equal rows, in row order. */
+  /** The first row of each group of equal rows, in row order ({@code -0.0} equals {@code 0.0}). */
   private static int[] unique(double[] v, int rows, int cols) {
     Map<Long, List<Integer>> byHash = new HashMap<>();
     List<Integer> firsts = new ArrayList<>(rows);
     for (int i = 0; i < rows; i++) {
       long h = 1;
       for (int c = 0; c < cols; c++) {
-        h = 31 * h + Double.doubleToLongBits(v[i * cols + c]);
+        double x = v[i * cols + c];
+        h = 31 * h + (x == 0 ? 0 : Double.doubleToLongBits(x));
       }
       List<Integer> same = byHash.computeIfAbsent(h, x -> new ArrayList<>(1));
       boolean seen = false;
       for (int j : same) {
-        if (java.util.Arrays.equals(v, i * cols, i * cols + cols, v, j * cols, j * cols + cols)) {
+        if (equalRows(v, i, j, cols)) {
           seen = true;
           break;
         }
@@ -196,5 +201,14 @@ public final class Preprocess {
       }
     }
     return firsts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static boolean equalRows(double[] v, int i, int j, int cols) {
+    for (int c = 0; c < cols; c++) {
+      if (v[i * cols + c] != v[j * cols + c]) {
+        return false;
+      }
+    }
+    return true;
   }
 }
