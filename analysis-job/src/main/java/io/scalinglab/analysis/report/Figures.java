@@ -29,7 +29,7 @@ import java.util.function.ToDoubleFunction;
  * paper's Figures 2 and 3) with fitted and predicted lines and their bands, the ID against
  * parameters, width, layer and context position (Figure 4), and the extrapolation check.
  */
-public final class Figures {
+final class Figures {
   private static final Color THEORY = new Color(0x333333);
 
   private Figures() {}
