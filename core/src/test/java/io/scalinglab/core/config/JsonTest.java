@@ -94,7 +94,8 @@ class JsonTest {
     ScalinglabConfig config =
         ConfigFiles.overrides("dataset.name=x", "spark.conf.\"spark.task.cpus\"=2");
     String json = config.toJson();
-    assertTrue(json.startsWith("{\n  \"dataset\" : {"), json);
+    assertTrue(json.startsWith("{\n  \"analysis\" : {"), json);
+    assertTrue(json.indexOf("\"analysis\"") < json.indexOf("\"dataset\""), json);
     assertTrue(json.indexOf("\"dataset\"") < json.indexOf("\"spark\""), json);
     assertTrue(json.indexOf("\"spark\"") < json.indexOf("\"store\""), json);
 
