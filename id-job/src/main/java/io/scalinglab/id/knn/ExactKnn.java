@@ -80,18 +80,23 @@ public final class ExactKnn {
     Blas.SingleThreaded single = Blas.singleThreaded();
     try (FloatPointer data = new FloatPointer((long) n * d)) {
       Block[] all = new Block[blocks];
-      float[] row = new float[d];
       for (int j = 0; j < blocks; j++) {
         int first = j * b;
-        int rows = Math.min(b, n - first);
-        float[] norms = new float[rows];
-        for (int r = 0; r < rows; r++) {
-          norms[r] = (float) centredRow(points, mean, first + r, row);
-          data.position((long) (first + r) * d).put(row, 0, d);
-        }
-        all[j] = new Block(j, first, rows, data, first, norms);
+        all[j] =
+            new Block(
+                j, first, Math.min(b, n - first), data, first, new float[Math.min(b, n - first)]);
       }
-      data.position(0);
+      ThreadLocal<float[]> row = ThreadLocal.withInitial(() -> new float[d]);
+      Refine.parallelRows(
+          n,
+          options.threads(),
+          "prepare",
+          Progress.NONE,
+          i -> {
+            float[] r = row.get();
+            all[i / b].norms()[i % b] = (float) centredRow(points, mean, i, r);
+            new FloatPointer(data).position((long) i * d).put(r, 0, d);
+          });
       merged = runPairs(all, pairs, cap, d, b, options.threads(), progress);
     } finally {
       single.close();

@@ -44,11 +44,16 @@ final class Refine {
     int n = points.n();
     int d = points.d();
     double[] s = new double[n];
+    ThreadLocal<float[]> row = ThreadLocal.withInitial(() -> new float[d]);
+    parallelRows(
+        n,
+        threads,
+        "norms",
+        Progress.NONE,
+        i -> s[i] = ExactKnn.centredRow(points, mean, i, row.get()));
     double sMax = 0;
-    float[] row = new float[d];
-    for (int i = 0; i < n; i++) {
-      s[i] = ExactKnn.centredRow(points, mean, i, row);
-      sMax = Math.max(sMax, s[i]);
+    for (double v : s) {
+      sMax = Math.max(sMax, v);
     }
     double coefficient = gamma(d, U32) + 10 * U32;
     double[] dist = new double[n * k];
