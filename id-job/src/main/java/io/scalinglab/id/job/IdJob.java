@@ -188,6 +188,7 @@ public final class IdJob {
           "Write one context position per row, in row order");
     }
     int w = id.positionWindow();
+    int before = windows.size();
     int maxPos = 0;
     for (int p : pos) {
       maxPos = Math.max(maxPos, p);
