@@ -56,7 +56,8 @@ final class IdCommand {
         --metric euclidean|angular|cosine   distance (default euclidean; cosine = 1 - cos,
                                      the paper code's choice, roughly halves the MLE)
         --protocol global|paper      one estimate with a bootstrap interval and a k sweep, or
-                                     the paper's batches of 3600 with mean/std/min/max
+                                     the paper's batches of 3600 with mean/std/min/max; with
+                                     --sweep, global,paper estimates both side by side
         --column NAME                the array column of a Parquet --input (default: the only one)
         --json                       print one JSON object (--input): id, estimator, k, metric,
                                      protocol, n, dim, interval, k_sweep, batches, file, ...
@@ -117,7 +118,14 @@ final class IdCommand {
       try {
         ResultsStore store =
             ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
-        IdJob.Result r = sweep(spark, config, id, store, args.get("--sweep", null), Console::line);
+        IdJob.Result r =
+            sweep(
+                spark,
+                config,
+                protocols(args, id),
+                store,
+                args.get("--sweep", null),
+                Console::line);
         print(r);
       } finally {
         spark.stop();
@@ -132,12 +140,27 @@ final class IdCommand {
   static IdJob.Result sweep(
       SparkSession spark,
       ScalinglabConfig config,
-      IdConfig id,
+      List<IdConfig> ids,
       ResultsStore store,
       String sweep,
       Consumer<String> log) {
     return IdJob.run(
-        spark, config, id, store, sweep, engine(spark, id), new ProgressLines(log), log);
+        spark, config, ids, store, sweep, engine(spark, ids.get(0)), new ProgressLines(log), log);
+  }
+
+  /** The settings once per protocol of {@code --protocol a,b}, else {@code id} alone. */
+  static List<IdConfig> protocols(Args args, IdConfig id) {
+    String flag = args.get("--protocol", null);
+    if (flag == null || !flag.contains(",")) {
+      return List.of(id);
+    }
+    List<IdConfig> out = new ArrayList<>();
+    for (String p : flag.split(",")) {
+      IdConfig.Protocol protocol =
+          io.scalinglab.core.config.KeyedEnum.parse(IdConfig.Protocol.class, p.strip());
+      out.add(id.with(id.estimator(), id.k(), id.combine(), id.metric(), protocol));
+    }
+    return out;
   }
 
   /** The neighbour search the settings ask for: Spark when asked, or on a cluster. */
@@ -159,10 +182,11 @@ final class IdCommand {
     Console.plain(
         String.format(
             Locale.ROOT,
-            "%n%-20s %-18s %-8s %9s %6s %8s  %s",
+            "%n%-20s %-18s %-8s %-8s %9s %6s %8s  %s",
             "run",
             "activation",
             "layer",
+            "protocol",
             "n",
             "dim",
             "ID",
@@ -172,10 +196,11 @@ final class IdCommand {
         Console.plain(
             String.format(
                 Locale.ROOT,
-                "%-20s %-18s %-8s %9d %6d %8.2f  %s",
+                "%-20s %-18s %-8s %-8s %9d %6d %8.2f  %s",
                 run.path("run_id").asText(),
                 e.path("activation").asText(),
                 e.path("layer").isNull() ? "-" : e.path("layer").asText(),
+                e.path("protocol").asText(),
                 e.path("n").asInt(),
                 e.path("dim").asInt(),
                 e.path("id").asDouble(),
@@ -340,7 +365,14 @@ final class IdCommand {
     List<String> overrides = new ArrayList<>(JobOptions.overrides(args));
     for (String key : List.of("estimator", "k", "combine", "metric", "protocol")) {
       if (args.has("--" + key)) {
-        overrides.add("id." + key + "=" + JobOptions.quote(args.get("--" + key, null)));
+        String value = args.get("--" + key, null);
+        if (key.equals("protocol")) {
+          if (value.contains(",") && args.has("--input")) {
+            throw new UsageException("--input takes one --protocol; a list is for --sweep");
+          }
+          value = value.split(",")[0].strip(); // the rest: protocols()
+        }
+        overrides.add("id." + key + "=" + JobOptions.quote(value));
       }
     }
     return ScalinglabConfig.load(files, overrides);

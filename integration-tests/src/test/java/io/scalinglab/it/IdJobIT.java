@@ -153,8 +153,9 @@ class IdJobIT {
     List<Row> models =
         spark.read().parquet(dir + "/ablation-model.parquet").orderBy("parameters").collectAsList();
     assertEquals(2, models.size());
-    assertEquals(1000L, models.get(0).getLong(0));
-    assertEquals(2, models.get(0).getInt(2)); // two runs of the small model
+    assertEquals("global", models.get(0).getString(0));
+    assertEquals(1000L, models.get(0).getLong(1));
+    assertEquals(2, models.get(0).getInt(3)); // two runs of the small model
     assertTrue(store.temporaryLeftovers(dir).isEmpty());
 
     log.clear();
@@ -165,12 +166,20 @@ class IdJobIT {
     assertTrue(log.stream().allMatch(l -> l.contains("up to date")), log.toString());
     assertTrue(fs.exists(new org.apache.hadoop.fs.Path(dir, "ablation-model.csv")));
 
-    ScalinglabConfig paper = config("id.k=10", "id.protocol=paper", "id.paper.batch-size=300");
+    ScalinglabConfig both = config("id.k=10", "id.paper.batch-size=300");
+    IdConfig global = IdConfig.fromConfig(both.resolved());
+    IdConfig paper =
+        global.with(
+            global.estimator(),
+            global.k(),
+            global.combine(),
+            global.metric(),
+            IdConfig.Protocol.PAPER);
     IdJob.Result redone =
         IdJob.run(
             spark,
-            paper,
-            IdConfig.fromConfig(paper.resolved()),
+            both,
+            List.of(global, paper),
             store,
             "toy",
             KnnEngine.local(2, 256),
@@ -178,7 +187,11 @@ class IdJobIT {
             l -> {});
     assertEquals(3, redone.estimated());
     JsonNode b = store.readJson(new org.apache.hadoop.fs.Path(dir, "run-b.json"));
-    assertEquals(3, b.get("estimates").get(0).get("batches").get("count").asInt());
+    assertEquals(4, b.get("estimates").size()); // two files, two protocols each
+    assertEquals("paper", b.get("estimates").get(1).get("protocol").asText());
+    assertEquals(3, b.get("estimates").get(1).get("batches").get("count").asInt());
+    assertEquals(4, spark.read().parquet(dir + "/ablation-model.parquet").count());
+    assertEquals(12, spark.read().parquet(dir + "/estimates.parquet").count());
   }
 
   @Test

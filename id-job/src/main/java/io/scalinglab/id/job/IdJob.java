@@ -69,8 +69,27 @@ public final class IdJob {
       KnnEngine engine,
       Progress progress,
       Consumer<String> log) {
+    return run(spark, config, List.of(id), store, sweep, engine, progress, log);
+  }
+
+  /**
+   * Estimates the sweep under each of {@code ids} (e.g. both protocols), all estimates side by side
+   * in each run's JSON and in the tables.
+   */
+  public static Result run(
+      SparkSession spark,
+      ScalinglabConfig config,
+      List<IdConfig> ids,
+      ResultsStore store,
+      String sweep,
+      KnnEngine engine,
+      Progress progress,
+      Consumer<String> log) {
     requireNonNull(spark, "spark");
-    requireNonNull(id, "id");
+    requireNonNull(ids, "ids");
+    if (ids.isEmpty()) {
+      throw new IllegalArgumentException("no id settings to estimate with");
+    }
     long t0 = System.nanoTime();
     List<Run> runs = Activations.list(store, sweep);
     Path dir = new Path(store.sweepDir(sweep), "id");
@@ -81,7 +100,8 @@ public final class IdJob {
           "Train the sweep first; it collects activations at the end of each run");
     }
     String settings = config.sectionJson("id");
-    String hash = Ids.hash(settings, 16);
+    // The records' text holds every setting each estimate used, in a fixed order.
+    String hash = Ids.hash(ids.toString(), 16);
     List<ObjectNode> all = new ArrayList<>();
     int estimated = 0;
     for (int r = 0; r < runs.size(); r++) {
@@ -101,11 +121,13 @@ public final class IdJob {
           continue;
         }
       }
-      ObjectNode node = estimateRun(run, sweep, id, store, engine, progress, log, r, runs.size());
+      ObjectNode node = estimateRun(run, sweep, ids, store, engine, progress, log, r, runs.size());
       node.put("settings_hash", hash);
       node.set("settings", parse(settings));
+      ArrayNode protocols = node.putArray("protocols");
+      ids.forEach(i -> protocols.add(i.protocol().key()));
       Manifests.withProvenance(
-          node, Provenance.capture(config.toJson(), Map.of("id.seed", id.seed())));
+          node, Provenance.capture(config.toJson(), Map.of("id.seed", ids.get(0).seed())));
       store.writeJson(json, node);
       all.add(node);
       estimated++;
@@ -117,7 +139,7 @@ public final class IdJob {
   private static ObjectNode estimateRun(
       Run run,
       String sweep,
-      IdConfig id,
+      List<IdConfig> ids,
       ResultsStore store,
       KnnEngine engine,
       Progress progress,
@@ -143,25 +165,27 @@ public final class IdJob {
               f.name(),
               m.rows(),
               m.cols()));
-      IdEstimate e = estimate(m.values(), m.rows(), m.cols(), id, engine, progress, f.npy());
-      ObjectNode en = describe(f, runSize);
-      en.setAll(EstimateJson.of(e));
-      estimates.add(en);
-      log.accept(
-          String.format(
-              Locale.ROOT,
-              "  %s %s (k = %d, %s, %s): ID %.2f%s",
-              id.estimator().key(),
-              id.protocol().key(),
-              e.k(),
-              id.metric().key(),
-              id.combine().key(),
-              e.id(),
-              e.interval()
-                  .map(i -> String.format(Locale.ROOT, " [%.2f, %.2f]", i.low(), i.high()))
-                  .orElse("")));
-      if (f.positions() != null) {
-        positionWindows(f, m, id, engine, runSize, windows, log);
+      for (IdConfig id : ids) {
+        IdEstimate e = estimate(m.values(), m.rows(), m.cols(), id, engine, progress, f.npy());
+        ObjectNode en = describe(f, runSize);
+        en.setAll(EstimateJson.of(e));
+        estimates.add(en);
+        log.accept(
+            String.format(
+                Locale.ROOT,
+                "  %s %s (k = %d, %s, %s): ID %.2f%s",
+                id.estimator().key(),
+                id.protocol().key(),
+                e.k(),
+                id.metric().key(),
+                id.combine().key(),
+                e.id(),
+                e.interval()
+                    .map(i -> String.format(Locale.ROOT, " [%.2f, %.2f]", i.low(), i.high()))
+                    .orElse("")));
+        if (f.positions() != null) {
+          positionWindows(f, m, id, engine, runSize, windows, log);
+        }
       }
     }
     if (runSize != null) {

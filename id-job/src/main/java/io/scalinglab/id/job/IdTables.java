@@ -51,6 +51,7 @@ final class IdTables {
   static final List<Column> LAYER =
       List.of(
           text("run_id"),
+          text("protocol"),
           big("parameters"),
           text("activation"),
           text("layer"),
@@ -63,6 +64,7 @@ final class IdTables {
   static final List<Column> POSITION =
       List.of(
           text("run_id"),
+          text("protocol"),
           big("parameters"),
           text("activation"),
           text("layer"),
@@ -76,6 +78,7 @@ final class IdTables {
 
   static final List<Column> MODEL =
       List.of(
+          text("protocol"),
           big("parameters"),
           text("model"),
           integer("runs"),
@@ -90,12 +93,12 @@ final class IdTables {
     List<Object[]> estimates = new ArrayList<>();
     List<Object[]> layers = new ArrayList<>();
     List<Object[]> positions = new ArrayList<>();
-    Map<Long, List<Double>> bySize = new TreeMap<>();
+    Map<String, Map<Long, List<Double>>> bySize = new TreeMap<>();
     Map<Long, String> modelOf = new TreeMap<>();
     for (ObjectNode run : runs) {
       String runId = run.path("run_id").asText();
       String model = str(run.path("model"));
-      JsonNode last = null;
+      Map<String, JsonNode> last = new TreeMap<>();
       for (JsonNode e : run.path("estimates")) {
         estimates.add(
             new Object[] {
@@ -126,6 +129,7 @@ final class IdTables {
           layers.add(
               new Object[] {
                 runId,
+                str(e.path("protocol")),
                 lng(e.path("parameters")),
                 str(e.path("activation")),
                 str(e.path("layer")),
@@ -136,14 +140,16 @@ final class IdTables {
                 dbl(e.path("interval").path("high"))
               });
         }
-        if (last == null || laterLayer(e, last)) {
-          last = e;
+        String protocol = e.path("protocol").asText();
+        if (!last.containsKey(protocol) || laterLayer(e, last.get(protocol))) {
+          last.put(protocol, e);
         }
       }
       for (JsonNode w : run.path("positions")) {
         positions.add(
             new Object[] {
               runId,
+              str(w.path("protocol")),
               lng(w.path("parameters")),
               str(w.path("activation")),
               str(w.path("layer")),
@@ -156,26 +162,35 @@ final class IdTables {
               str(w.path("skipped"))
             });
       }
-      Long size = last == null ? null : lng(last.path("parameters"));
-      if (size != null && dbl(last.path("id")) != null) {
-        bySize.computeIfAbsent(size, s -> new ArrayList<>()).add(dbl(last.path("id")));
-        if (model != null) {
-          modelOf.putIfAbsent(size, model);
+      for (Map.Entry<String, JsonNode> l : last.entrySet()) {
+        Long size = lng(l.getValue().path("parameters"));
+        Double id = dbl(l.getValue().path("id"));
+        if (size != null && id != null) {
+          bySize
+              .computeIfAbsent(l.getKey(), p -> new TreeMap<>())
+              .computeIfAbsent(size, x -> new ArrayList<>())
+              .add(id);
+          if (model != null) {
+            modelOf.putIfAbsent(size, model);
+          }
         }
       }
     }
     List<Object[]> models = new ArrayList<>();
     bySize.forEach(
-        (size, ids) ->
-            models.add(
-                new Object[] {
-                  size,
-                  modelOf.get(size),
-                  ids.size(),
-                  ids.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
-                  ids.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
-                  ids.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
-                }));
+        (protocol, sizes) ->
+            sizes.forEach(
+                (size, ids) ->
+                    models.add(
+                        new Object[] {
+                          protocol,
+                          size,
+                          modelOf.get(size),
+                          ids.size(),
+                          ids.stream().mapToDouble(Double::doubleValue).average().orElseThrow(),
+                          ids.stream().mapToDouble(Double::doubleValue).min().orElseThrow(),
+                          ids.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
+                        })));
     Tables.write(store, spark, dir, "estimates", ESTIMATES, estimates);
     Tables.write(store, spark, dir, "ablation-layer", LAYER, layers);
     Tables.write(store, spark, dir, "ablation-position", POSITION, positions);
