@@ -70,8 +70,20 @@ final class BenchCommand {
                     "--peer",
                     "--python")),
             Set.of("--help"));
-    if (args.has("--help") || args.positional().isEmpty()) {
-      System.out.print(HELP);
+    if (args.positional().isEmpty()) {
+      System.out.print(
+          "usage: scalinglab bench tokenize|train|id [flags]; 'scalinglab bench <name> --help'\n\n"
+              + HELP
+              + "\n"
+              + TrainBench.HELP
+              + "\n"
+              + IdBench.HELP);
+      return;
+    }
+    if (args.has("--help")) {
+      String what = args.positional().get(0);
+      System.out.print(
+          what.equals("train") ? TrainBench.HELP : what.equals("id") ? IdBench.HELP : HELP);
       return;
     }
     String what = args.positional().get(0);

@@ -81,7 +81,8 @@ final class ActivationCollector {
       side.put("per_document", a.perDocument());
       side.put("max_vectors", a.maxVectors());
       side.put("context", block);
-      side.put("params_total", spec.model().totalParams());
+      side.put("parameters", spec.model().totalParams()); // the id job's model-size column
+      side.put("params_non_embedding", spec.model().nonEmbeddingParams());
       side.put("n_layer", spec.model().nLayer());
       var pos = side.putArray("positions");
       for (int[] o : origin) {

@@ -240,6 +240,7 @@ public final class Trainer {
     m.put("dataset_dir", spec.datasetDir().toString());
     m.put("subset", spec.subset());
     m.put("subset_tokens", spec.subsetTokens());
+    m.put("parameters", spec.model().totalParams()); // read by the id job's ablation tables
     GptConfig c = spec.model();
     ObjectNode model = m.putObject("model");
     model.put("n_layer", c.nLayer());
