@@ -33,6 +33,23 @@ final class JobOptions {
 
   private JobOptions() {}
 
+  /**
+   * Parses the flags of a job command that takes only the shared flags: prints {@code help} and
+   * returns empty for {@code --help}; a stray argument fails with where config files go.
+   */
+  static java.util.Optional<ScalinglabConfig> parse(String command, String[] argv, String help) {
+    Args args = Args.parse(command, argv, WITH_VALUE, SWITCHES);
+    if (args.has("--help")) {
+      System.out.print(help);
+      return java.util.Optional.empty();
+    }
+    if (!args.positional().isEmpty()) {
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; config files go after --config");
+    }
+    return java.util.Optional.of(config(args));
+  }
+
   /** Loads the layered config the flags describe. */
   static ScalinglabConfig config(Args args) {
     List<Path> files = new ArrayList<>();

@@ -29,16 +29,11 @@ final class PrepareCommand {
   private PrepareCommand() {}
 
   static void run(String[] argv) {
-    Args args = Args.parse("prepare", argv, JobOptions.WITH_VALUE, JobOptions.SWITCHES);
-    if (args.has("--help")) {
-      System.out.print(HELP);
+    java.util.Optional<ScalinglabConfig> parsed = JobOptions.parse("prepare", argv, HELP);
+    if (parsed.isEmpty()) {
       return;
     }
-    if (!args.positional().isEmpty()) {
-      throw new UsageException(
-          "unexpected argument '" + args.positional().get(0) + "'; config files go after --config");
-    }
-    ScalinglabConfig config = JobOptions.config(args);
+    ScalinglabConfig config = parsed.get();
     SparkSession spark = SparkSessions.getOrCreate(config.spark());
     try {
       ResultsStore store =

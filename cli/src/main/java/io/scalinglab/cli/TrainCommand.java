@@ -34,16 +34,11 @@ final class TrainCommand {
   private TrainCommand() {}
 
   static void run(String[] argv) {
-    Args args = Args.parse("train", argv, JobOptions.WITH_VALUE, JobOptions.SWITCHES);
-    if (args.has("--help")) {
-      System.out.print(HELP);
+    java.util.Optional<ScalinglabConfig> parsed = JobOptions.parse("train", argv, HELP);
+    if (parsed.isEmpty()) {
       return;
     }
-    if (!args.positional().isEmpty()) {
-      throw new UsageException(
-          "unexpected argument '" + args.positional().get(0) + "'; config files go after --config");
-    }
-    ScalinglabConfig config = JobOptions.config(args);
+    ScalinglabConfig config = parsed.get();
     ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());
     RunSpec spec = RunSpec.resolve(config, store);
     Console.line(
