@@ -3,6 +3,7 @@ package io.scalinglab.cli;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.train.AdamW;
+import io.scalinglab.trainer.train.Backends;
 import io.scalinglab.trainer.train.Flops;
 import io.scalinglab.trainer.train.GradClip;
 import io.scalinglab.trainer.train.OptimConfig;
@@ -19,7 +20,6 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code scalinglab bench train}: training speed of three model configs, each with 1 and 2 native
@@ -128,7 +128,11 @@ final class TrainBench {
 
   /** Median tokens/s of {@code repeats} timings of {@code steps} full training steps. */
   private static double measure(Case c, int threads, int steps, int repeats) {
-    Nd4j.getEnvironment().setMaxThreads(threads);
+    Backends.setThreads(threads);
+    if (Backends.threads() != threads) {
+      throw new IllegalStateException(
+          "asked for " + threads + " native threads, ND4J uses " + Backends.threads());
+    }
     Gpt gpt = new Gpt(c.config, 1);
     AdamW opt = new AdamW(OptimConfig.nanoGptDefaults(), gpt.params());
     SplittableRandom rnd = new SplittableRandom(7);

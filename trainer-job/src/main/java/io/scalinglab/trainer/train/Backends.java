@@ -1,6 +1,7 @@
 package io.scalinglab.trainer.train;
 
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 
 /** Which ND4J backend a run uses, and binding a run to the GPU it was given. */
 public final class Backends {
@@ -15,14 +16,33 @@ public final class Backends {
         .contains("cuda");
   }
 
-  /** A short description for logs: backend and device. */
+  /** A short description for logs: backend and device, or native threads on CPU. */
   public static String describe() {
     return cuda()
         ? "CUDA backend, device "
             + Nd4j.getAffinityManager().getDeviceForCurrentThread()
             + " of "
             + Nd4j.getAffinityManager().getNumberOfDevices()
-        : "CPU backend, " + Nd4j.getEnvironment().maxThreads() + " thread(s)";
+        : "CPU backend, " + threads() + " native thread(s)";
+  }
+
+  /**
+   * Sets the native threads of this JVM's tensor ops. {@code Environment.setMaxThreads} alone does
+   * nothing once ND4J is loaded (measured: it stays at the core count), so this also sets OpenMP's
+   * thread count and libnd4j's op-level ("master") thread pool.
+   */
+  public static void setThreads(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+    }
+    NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
+    Nd4j.getEnvironment().setMaxMasterThreads(threads);
+    Nd4j.getEnvironment().setMaxThreads(threads);
+  }
+
+  /** The OpenMP threads native ops use now. */
+  public static int threads() {
+    return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
   }
 
   /**

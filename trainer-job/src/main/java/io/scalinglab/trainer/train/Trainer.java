@@ -21,7 +21,6 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Trains one run, nanoGPT's {@code train.py} loop: micro-batches of random windows, gradient
@@ -52,7 +51,7 @@ public final class Trainer {
     }
     TrainSettings t = spec.train();
     GptConfig cfg = spec.model();
-    Nd4j.getEnvironment().setMaxThreads(t.threads());
+    Backends.setThreads(t.threads());
     Backends.bindGpu(t.gpu());
     log.accept("run " + spec.runId() + " on the " + Backends.describe());
     long start = System.nanoTime();
