@@ -35,13 +35,14 @@ public final class Backends {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
+    Nd4j.getEnvironment().setMaxMasterThreads(threads); // loads the backend NativeOps needs
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-    Nd4j.getEnvironment().setMaxMasterThreads(threads);
     Nd4j.getEnvironment().setMaxThreads(threads);
   }
 
   /** The OpenMP threads native ops use now. */
   public static int threads() {
+    Nd4j.getEnvironment(); // loads the backend NativeOps needs
     return NativeOpsHolder.getInstance().getDeviceNativeOps().ompGetMaxThreads();
   }
 
