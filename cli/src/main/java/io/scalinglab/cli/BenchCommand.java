@@ -1,5 +1,8 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.JobOptions;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SourceFormat;
 import io.scalinglab.core.config.SparkSettings;

@@ -1,5 +1,7 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.spark.SparkSessions;

@@ -12,6 +12,8 @@ import io.scalinglab.analysis.fit.HoldoutCheck;
 import io.scalinglab.analysis.fit.ScalingFits;
 import io.scalinglab.analysis.report.FitJson;
 import io.scalinglab.analysis.table.Table;
+import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.error.InputException;
 import java.io.PrintStream;
 import java.nio.file.Path;

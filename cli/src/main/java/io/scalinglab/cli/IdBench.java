@@ -1,6 +1,7 @@
 package io.scalinglab.cli;
 
 import com.typesafe.config.ConfigFactory;
+import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.id.knn.Blas;
 import io.scalinglab.id.knn.Progress;

@@ -1,5 +1,7 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.error.ConfigException;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.ScalinglabException;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.error.InputException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

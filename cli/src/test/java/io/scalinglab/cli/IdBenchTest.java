@@ -3,6 +3,7 @@ package io.scalinglab.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.scalinglab.core.cli.Args;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

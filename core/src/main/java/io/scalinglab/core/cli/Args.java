@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.core.cli;
 
 import io.scalinglab.core.config.Closest;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.Set;
  * switches. An unknown flag fails with the closest known one, so {@code --confg} says {@code did
  * you mean --config?}.
  */
-final class Args {
+public final class Args {
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
 
@@ -25,7 +25,8 @@ final class Args {
    * @param withValue flags that take a value (may repeat)
    * @param switches flags without a value
    */
-  static Args parse(String command, String[] argv, Set<String> withValue, Set<String> switches) {
+  public static Args parse(
+      String command, String[] argv, Set<String> withValue, Set<String> switches) {
     Args a = new Args();
     for (int i = 0; i < argv.length; i++) {
       String arg = argv[i];
@@ -77,27 +78,27 @@ final class Args {
     return a;
   }
 
-  boolean has(String flag) {
+  public boolean has(String flag) {
     return values.containsKey(flag);
   }
 
   /** The last value of a flag, or {@code fallback}. */
-  String get(String flag, String fallback) {
+  public String get(String flag, String fallback) {
     List<String> v = values.get(flag);
     return v == null ? fallback : v.get(v.size() - 1);
   }
 
   /** Every value of a repeatable flag, in order. */
-  List<String> all(String flag) {
+  public List<String> all(String flag) {
     return values.getOrDefault(flag, List.of());
   }
 
-  List<String> positional() {
+  public List<String> positional() {
     return positional;
   }
 
   /** An integer flag with a clear message when it is not one. */
-  int getInt(String flag, int fallback, int min) {
+  public int getInt(String flag, int fallback, int min) {
     String v = get(flag, null);
     if (v == null) {
       return fallback;
@@ -113,7 +114,7 @@ final class Args {
     }
   }
 
-  static String closest(String name, List<String> known) {
+  public static String closest(String name, List<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String k : known) {

@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.core.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -76,12 +76,5 @@ class ArgsTest {
             "spark.master=\"local[2]\"",
             "spark.conf.\"spark.executor.memory\"=\"4g\""),
         JobOptions.overrides(a));
-  }
-
-  @Test
-  void unknownCommandExitsWithTwo() {
-    assertEquals(2, Main.run(new String[] {"prepair"}));
-    assertEquals(2, Main.run(new String[] {}));
-    assertEquals(0, Main.run(new String[] {"help"}));
   }
 }

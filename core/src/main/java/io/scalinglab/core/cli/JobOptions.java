@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.core.cli;
 
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
@@ -13,12 +13,12 @@ import java.util.Set;
  * {@code --store}, {@code --master} and {@code --conf}, which become overrides too, so the resolved
  * config written beside every artifact shows what was really used.
  */
-final class JobOptions {
-  static final Set<String> WITH_VALUE =
+public final class JobOptions {
+  public static final Set<String> WITH_VALUE =
       Set.of("--config", "--set", "--store", "--master", "--conf");
-  static final Set<String> SWITCHES = Set.of("--help");
+  public static final Set<String> SWITCHES = Set.of("--help");
 
-  static final String HELP =
+  public static final String HELP =
       """
         --config FILE        a config file (dataset, model family or sweep); repeatable, later
                              files override earlier ones
@@ -37,7 +37,8 @@ final class JobOptions {
    * Parses the flags of a job command that takes only the shared flags: prints {@code help} and
    * returns empty for {@code --help}; a stray argument fails with where config files go.
    */
-  static java.util.Optional<ScalinglabConfig> parse(String command, String[] argv, String help) {
+  public static java.util.Optional<ScalinglabConfig> parse(
+      String command, String[] argv, String help) {
     Args args = Args.parse(command, argv, WITH_VALUE, SWITCHES);
     if (args.has("--help")) {
       System.out.print(help);
@@ -51,7 +52,7 @@ final class JobOptions {
   }
 
   /** Loads the layered config the flags describe. */
-  static ScalinglabConfig config(Args args) {
+  public static ScalinglabConfig config(Args args) {
     List<Path> files = new ArrayList<>();
     for (String f : args.all("--config")) {
       Path p = Path.of(f);
@@ -67,7 +68,7 @@ final class JobOptions {
   }
 
   /** The {@code --set} overrides plus those the shortcut flags stand for. */
-  static List<String> overrides(Args args) {
+  public static List<String> overrides(Args args) {
     List<String> out = new ArrayList<>(args.all("--set"));
     if (args.has("--store")) {
       out.add("store.root=" + quote(args.get("--store", null)));
@@ -87,7 +88,7 @@ final class JobOptions {
   }
 
   /** A HOCON quoted string, so URIs with {@code //} are not read as comments. */
-  static String quote(String s) {
+  public static String quote(String s) {
     return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }
