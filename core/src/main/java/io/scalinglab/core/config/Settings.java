@@ -139,6 +139,58 @@ public final class Settings {
     return keep(path, value, Collections.unmodifiableSortedMap(map));
   }
 
+  /**
+   * A list of objects of plain values, each flattened to dotted keys with its values as text, e.g.
+   * a sweep's model family. Each object's keys must be leaf keys of {@code allowedSection} in
+   * reference.conf; an unknown key fails naming the closest allowed one.
+   */
+  public List<Map<String, String>> objectList(String path, String allowedSection) {
+    ConfigValue value = value(path);
+    if (!(value instanceof ConfigList items)) {
+      throw fail(path, value, "expected a list of objects ([{...}, ...]), got " + typeOf(value));
+    }
+    ReferenceConfig reference = ReferenceConfig.get();
+    List<String> allowed = new ArrayList<>();
+    for (String leaf : reference.leafPaths(allowedSection)) {
+      allowed.add(leaf.substring(allowedSection.length() + 1));
+    }
+    List<Map<String, String>> result = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      String itemPath = path + "[" + i + "]";
+      if (!(items.get(i) instanceof ConfigObject object)) {
+        throw fail(itemPath, items.get(i), "expected an object of " + allowedSection + " keys");
+      }
+      SortedMap<String, String> map = new TreeMap<>();
+      for (Map.Entry<String, ConfigValue> e : object.toConfig().entrySet()) {
+        String key = String.join(".", ConfigUtil.splitPath(e.getKey()));
+        if (!allowed.contains(key)) {
+          String best = null;
+          int bestDistance = Integer.MAX_VALUE;
+          for (String a : allowed) {
+            int d = Closest.distance(key, a);
+            if (d < bestDistance) {
+              best = a;
+              bestDistance = d;
+            }
+          }
+          throw fail(
+              itemPath + "." + key,
+              e.getValue(),
+              "not a key of the "
+                  + allowedSection
+                  + " section; the closest is "
+                  + best
+                  + " (allowed: "
+                  + String.join(", ", allowed)
+                  + ")");
+        }
+        map.put(key, text(itemPath + "." + key, e.getValue()));
+      }
+      result.add(Collections.unmodifiableSortedMap(map));
+    }
+    return keep(path, value, List.copyOf(result));
+  }
+
   /** The paths read so far, sorted. */
   public Set<String> pathsRead() {
     return Collections.unmodifiableSet(read);

@@ -1,0 +1,68 @@
+package io.scalinglab.core.config;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a sweep trains ({@code sweep} in reference.conf): the model family, the data sizes and the
+ * seeds whose every combination is one run, and how the driver watches and guards the sweep.
+ *
+ * @param models one map of {@code model} keys per size (empty: the model section's one model)
+ * @param subsets subset names of the prepared dataset (empty: {@code train.subset})
+ * @param seeds seeds (empty: {@code train.seed})
+ * @param progressInterval seconds between the driver's progress lines
+ * @param lockHeartbeat seconds between refreshes of the sweep lock
+ * @param lockStaleAfter seconds after which a lock nobody refreshed is taken over
+ * @param testing the fault-injection hook
+ */
+public record SweepSettings(
+    List<Map<String, String>> models,
+    List<String> subsets,
+    List<Long> seeds,
+    int progressInterval,
+    int lockHeartbeat,
+    int lockStaleAfter,
+    Testing testing) {
+
+  /**
+   * Fault injection for tests: a run's task throws after step {@code failAtStep} (0 = never) on
+   * each of its first {@code failAttempts} attempts.
+   */
+  public record Testing(int failAtStep, int failAttempts) {}
+
+  public SweepSettings {
+    models = List.copyOf(models);
+    subsets = List.copyOf(subsets);
+    seeds = List.copyOf(seeds);
+  }
+
+  /** The {@code sweep} section of {@code config}, layered on reference.conf. */
+  public static SweepSettings fromConfig(Config config) {
+    return from(Settings.withReference(config));
+  }
+
+  /** The {@code sweep} section, read through {@code settings}. */
+  public static SweepSettings from(Settings s) {
+    Check<Long> positive = Check.atLeast(1);
+    SweepSettings settings =
+        new SweepSettings(
+            s.objectList("sweep.models", "model"),
+            s.stringList("sweep.subsets", TrainSettings.NAME),
+            s.integerList("sweep.seeds", Check.any()),
+            s.intValue("sweep.progress-interval", positive),
+            s.intValue("sweep.lock-heartbeat", positive),
+            s.intValue("sweep.lock-stale-after", positive),
+            new Testing(
+                s.intValue("sweep.testing.fail-at-step", Check.atLeast(0)),
+                s.intValue("sweep.testing.fail-attempts", Check.atLeast(0))));
+    if (settings.lockStaleAfter() <= settings.lockHeartbeat()) {
+      throw s.invalid(
+          "sweep.lock-stale-after",
+          "must be longer than sweep.lock-heartbeat ("
+              + settings.lockHeartbeat()
+              + " s), or a live sweep's lock would be taken over");
+    }
+    return settings;
+  }
+}

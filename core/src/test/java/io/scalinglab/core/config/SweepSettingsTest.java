@@ -1,0 +1,69 @@
+package io.scalinglab.core.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.scalinglab.core.error.ConfigException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+
+class SweepSettingsTest {
+  @Test
+  void recordReadsExactlyTheKeysReferenceDeclares() {
+    Settings s = Settings.withReference(ConfigFactory.empty());
+    SweepSettings.from(s);
+    assertEquals(
+        new TreeSet<>(ReferenceConfig.get().leafPaths("sweep")), new TreeSet<>(s.pathsRead()));
+  }
+
+  @Test
+  void defaultsAreOneRunOfTheModelSection() {
+    SweepSettings d = SweepSettings.fromConfig(ConfigFactory.empty());
+    assertEquals(List.of(), d.models());
+    assertEquals(List.of(), d.subsets());
+    assertEquals(List.of(), d.seeds());
+    assertEquals(new SweepSettings.Testing(0, 1), d.testing());
+  }
+
+  @Test
+  void modelFamilyEntriesAreModelKeysAsText() {
+    SweepSettings s =
+        SweepSettings.fromConfig(
+            ConfigFactory.parseString(
+                "sweep { models = [{n-layer = 2, n-embd = 64}, {n-layer = 4, bias = true}],"
+                    + " subsets = [f0.1, f1], seeds = [1, 2] }"));
+    assertEquals(
+        List.of(Map.of("n-embd", "64", "n-layer", "2"), Map.of("bias", "true", "n-layer", "4")),
+        s.models());
+    assertEquals(List.of("f0.1", "f1"), s.subsets());
+    assertEquals(List.of(1L, 2L), s.seeds());
+  }
+
+  @Test
+  void unknownModelKeyNamesTheClosest() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString("sweep.models = [{n-layers = 2}]")));
+    assertTrue(e.getMessage().contains("sweep.models[0].n-layers"), e.getMessage());
+    assertTrue(e.getMessage().contains("the closest is n-layer"), e.getMessage());
+  }
+
+  @Test
+  void staleLockMustOutliveTheHeartbeat() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString(
+                        "sweep { lock-heartbeat = 60, lock-stale-after = 30 }")));
+    assertTrue(e.getMessage().contains("sweep.lock-stale-after"), e.getMessage());
+  }
+}
