@@ -1,14 +1,15 @@
 package io.scalinglab.id.job;
 
-import static io.scalinglab.id.job.Tables.big;
-import static io.scalinglab.id.job.Tables.integer;
-import static io.scalinglab.id.job.Tables.real;
-import static io.scalinglab.id.job.Tables.text;
+import static io.scalinglab.core.spark.Tables.big;
+import static io.scalinglab.core.spark.Tables.integer;
+import static io.scalinglab.core.spark.Tables.real;
+import static io.scalinglab.core.spark.Tables.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.spark.Tables;
+import io.scalinglab.core.spark.Tables.Column;
 import io.scalinglab.core.store.ResultsStore;
-import io.scalinglab.id.job.Tables.Column;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.scalinglab.id.job;
+package io.scalinglab.core.spark;
 
 import static java.util.Objects.requireNonNull;
 
@@ -23,30 +23,30 @@ import org.apache.spark.sql.types.StructType;
  * A results table written to the store twice, as {@code <name>.csv} and as one {@code
  * <name>.parquet} file, each atomically: pandas, Spark and a spreadsheet can all read it.
  */
-final class Tables {
+public final class Tables {
   private Tables() {}
 
   /** A column: its name and type (string, int, long or double); values may be null. */
-  record Column(String name, DataType type) {}
+  public record Column(String name, DataType type) {}
 
-  static Column text(String name) {
+  public static Column text(String name) {
     return new Column(name, DataTypes.StringType);
   }
 
-  static Column integer(String name) {
+  public static Column integer(String name) {
     return new Column(name, DataTypes.IntegerType);
   }
 
-  static Column big(String name) {
+  public static Column big(String name) {
     return new Column(name, DataTypes.LongType);
   }
 
-  static Column real(String name) {
+  public static Column real(String name) {
     return new Column(name, DataTypes.DoubleType);
   }
 
   /** Writes {@code rows} as {@code dir/name.csv} and {@code dir/name.parquet}. */
-  static void write(
+  public static void write(
       ResultsStore store,
       SparkSession spark,
       Path dir,
@@ -97,7 +97,7 @@ final class Tables {
   }
 
   /** The rows as CSV (RFC 4180): a header, then one line per row; nulls are empty. */
-  static String csv(List<Column> columns, List<Object[]> rows) {
+  public static String csv(List<Column> columns, List<Object[]> rows) {
     StringBuilder s = new StringBuilder();
     for (int c = 0; c < columns.size(); c++) {
       s.append(c == 0 ? "" : ",").append(quote(columns.get(c).name()));
