@@ -27,9 +27,18 @@ public record SweepSettings(
 
   /**
    * Fault injection for tests: a run's task throws after step {@code failAtStep} (0 = never) on
-   * each of its first {@code failAttempts} attempts.
+   * each of its first {@code failAttempts} attempts, if its model label is {@code failModel} or
+   * that is empty.
    */
-  public record Testing(int failAtStep, int failAttempts) {}
+  public record Testing(int failAtStep, int failAttempts, String failModel) {
+    /** Whether the hook hits a run of model {@code label} at {@code step} on {@code attempt}. */
+    public boolean hits(String label, int step, int attempt) {
+      return failAtStep > 0
+          && step == failAtStep
+          && attempt < failAttempts
+          && (failModel.isEmpty() || failModel.equals(label));
+    }
+  }
 
   public SweepSettings {
     models = List.copyOf(models);
@@ -55,7 +64,8 @@ public record SweepSettings(
             s.intValue("sweep.lock-stale-after", positive),
             new Testing(
                 s.intValue("sweep.testing.fail-at-step", Check.atLeast(0)),
-                s.intValue("sweep.testing.fail-attempts", Check.atLeast(0))));
+                s.intValue("sweep.testing.fail-attempts", Check.atLeast(0)),
+                s.string("sweep.testing.fail-model")));
     if (settings.lockStaleAfter() <= settings.lockHeartbeat()) {
       throw s.invalid(
           "sweep.lock-stale-after",

@@ -52,6 +52,11 @@ public record GptConfig(
   }
 
   /** Every parameter, each counted once (a tied head adds none). */
+  /** A short label of the model's size: layers and width, {@code 12l768w}. */
+  public String label() {
+    return nLayer + "l" + nEmbd + "w";
+  }
+
   public long totalParams() {
     return embeddingParams() + nonEmbeddingParams();
   }

@@ -31,7 +31,7 @@ public record RunResult(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  ObjectNode toJson() {
+  public ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();
     o.put("kind", "run_result");
     o.put("run_id", runId);
@@ -62,7 +62,7 @@ public record RunResult(
     }
   }
 
-  static RunResult fromJson(JsonNode n) {
+  public static RunResult fromJson(JsonNode n) {
     List<double[]> curve = new ArrayList<>();
     for (JsonNode e : n.path("curve")) {
       curve.add(new double[] {e.path("step").asDouble(), e.path("val_loss").asDouble()});

@@ -85,13 +85,14 @@ public record RunSpec(
           "log-interval",
           "checkpoint-interval",
           "keep-checkpoints",
-          "peak-flops"
+          "peak-flops",
+          "gpu"
         }) {
       train.remove(presentation); // how a run is shown or stored, not what it computes
     }
     identity.set("train", train);
     String runId =
-        model.nLayer() + "l" + model.nEmbd() + "w-" + Ids.hash(Ids.canonicalJson(identity), 12);
+        model.label() + "-" + Ids.hash(Ids.canonicalJson(identity), 12);
     return new RunSpec(
         runId,
         store.runDir(t.sweep(), runId),

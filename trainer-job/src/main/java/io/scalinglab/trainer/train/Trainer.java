@@ -35,11 +35,52 @@ public final class Trainer {
   private final ResultsStore store;
   private final RunSpec spec;
   private final Consumer<String> log;
+  private final Listener listener;
+
+  /**
+   * What a caller sees of a run while it trains: the sweep driver's progress file, Prometheus
+   * gauges and the fault-injection hook hang here.
+   */
+  public interface Listener {
+    /**
+     * Called after every optimizer step, once the step's checkpoint (if it is a checkpoint step) is
+     * written. An exception thrown here stops the run; its last checkpoint stays, so the run
+     * resumes from it when started again.
+     */
+    default void step(StepStats stats) {}
+
+    /** Called once the run's result.json is written. */
+    default void finished(RunResult result) {}
+  }
+
+  /**
+   * One optimizer step as a listener sees it.
+   *
+   * @param valLoss the validation loss if this step evaluated, else NaN
+   * @param stepSeconds wall time of this step, evaluation and checkpoint included
+   */
+  public record StepStats(
+      int step,
+      int maxSteps,
+      long tokensSeen,
+      long tokensPerStep,
+      double trainLoss,
+      double valLoss,
+      double lr,
+      double gradNorm,
+      double tokensPerSecond,
+      double mfu,
+      double stepSeconds) {}
 
   public Trainer(ResultsStore store, RunSpec spec, Consumer<String> log) {
+    this(store, spec, log, new Listener() {});
+  }
+
+  public Trainer(ResultsStore store, RunSpec spec, Consumer<String> log, Listener listener) {
     this.store = requireNonNull(store, "store");
     this.spec = requireNonNull(spec, "spec");
     this.log = requireNonNull(log, "log");
+    this.listener = requireNonNull(listener, "listener");
   }
 
   /** Trains (or resumes, or returns the finished result of) the run. */
@@ -89,6 +130,7 @@ public final class Trainer {
     int firstStep = step;
     String status = "done";
     String reason = null;
+    long stepStart = System.nanoTime();
     while (step < t.maxSteps()) {
       double lr = LrSchedule.at(step, oc);
       Map<String, INDArray> grads = null;
@@ -168,6 +210,21 @@ public final class Trainer {
             store, spec.runDir(), step, gpt.params(), opt, p.state(), t.keepCheckpoints());
         store.writeString(new Path(spec.runDir(), "metrics.csv"), p.metricsCsv());
       }
+      long now = System.nanoTime();
+      listener.step(
+          new StepStats(
+              step,
+              t.maxSteps(),
+              p.tokensSeen,
+              tokensPerStep,
+              loss,
+              valLoss == null ? Double.NaN : valLoss,
+              lr,
+              norm,
+              tokPerSec,
+              Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
+              (now - stepStart) / 1e9));
+      stepStart = now;
       if (earlyStop) {
         status = "done";
         reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
@@ -201,6 +258,7 @@ public final class Trainer {
     store.writeJson(resultPath, Manifests.withProvenance(r.toJson(), provenance()));
     writeManifest(status, reason);
     log.accept(r.summary());
+    listener.finished(r);
     return r;
   }
 

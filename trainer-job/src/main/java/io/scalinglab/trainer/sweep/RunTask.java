@@ -1,0 +1,148 @@
+package io.scalinglab.trainer.sweep;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SweepSettings;
+import io.scalinglab.core.spark.HadoopConf;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.train.RunResult;
+import io.scalinglab.trainer.train.RunSpec;
+import io.scalinglab.trainer.train.Trainer;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.resource.ResourceInformation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Spark task that trains one run of a sweep: it resolves the run from its config (the same spec
+ * the driver planned), binds the GPU Spark assigned to the task if there is one, trains or resumes
+ * the run, and returns its result.json. While training it keeps {@code progress.json} in the run
+ * folder fresh for the driver's progress lines.
+ */
+final class RunTask implements Function<String, String> {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(RunTask.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Progress files are rewritten at most this often, so HDFS sees a few writes a minute. */
+  static final long PROGRESS_EVERY_MS = 2000;
+
+  private final HadoopConf hadoop;
+  private final String sweepName;
+  private final String dataset;
+
+  RunTask(HadoopConf hadoop, String sweepName, String dataset) {
+    this.hadoop = hadoop;
+    this.sweepName = sweepName;
+    this.dataset = dataset;
+  }
+
+  @Override
+  public String call(String configJson) {
+    ScalinglabConfig config = ScalinglabConfig.fromJson(configJson);
+    TaskContext task = TaskContext.get();
+    int attempt = task == null ? 0 : task.attemptNumber();
+    List<String> overrides = new ArrayList<>();
+    if (task != null) {
+      overrides.add("train.threads=" + Math.max(1, task.cpus())); // spark.task.cpus
+    }
+    String gpu = assignedGpu(task);
+    if (gpu != null) {
+      overrides.add("train.gpu=" + gpu);
+    }
+    config = config.withOverrides(overrides);
+    ResultsStore store = ResultsStore.open(config.store().root(), hadoop.get());
+    RunSpec spec = RunSpec.resolve(config, store);
+    SweepSettings.Testing fault = SweepSettings.fromConfig(config.resolved()).testing();
+    Listener listener = new Listener(store, spec, attempt, fault);
+    LOG.info(
+        "sweep {} run {} attempt {}{}",
+        sweepName,
+        spec.runId(),
+        attempt,
+        gpu == null ? "" : " on GPU " + gpu);
+    RunResult r = new Trainer(store, spec, LOG::info, listener).run();
+    listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
+    return r.toJson().toString();
+  }
+
+  /** The first GPU address Spark assigned to this task, or null on a cluster without GPUs. */
+  static String assignedGpu(TaskContext task) {
+    if (task == null) {
+      return null;
+    }
+    ResourceInformation gpus = task.resourcesJMap().get("gpu");
+    if (gpus == null || gpus.addresses().length == 0) {
+      return null;
+    }
+    return gpus.addresses()[0];
+  }
+
+  /** Writes progress.json and fires the fault-injection hook. */
+  private final class Listener implements Trainer.Listener {
+    private final ResultsStore store;
+    private final RunSpec spec;
+    private final int attempt;
+    private final SweepSettings.Testing fault;
+    private final String started = Instant.now().toString();
+    private long lastWrite;
+
+    Listener(ResultsStore store, RunSpec spec, int attempt, SweepSettings.Testing fault) {
+      this.store = store;
+      this.spec = spec;
+      this.attempt = attempt;
+      this.fault = fault;
+    }
+
+    @Override
+    public void step(Trainer.StepStats s) {
+      long now = System.currentTimeMillis();
+      if (now - lastWrite >= PROGRESS_EVERY_MS || s.step() == s.maxSteps()) {
+        write(s.step(), s.maxSteps(), s.tokensPerStep(), s.tokensPerSecond(), s.trainLoss(), false);
+        lastWrite = now;
+      }
+      if (fault.hits(spec.model().label(), s.step(), attempt)) {
+        throw new IllegalStateException(
+            "fault injected by sweep.testing.fail-at-step="
+                + fault.failAtStep()
+                + " into run "
+                + spec.runId()
+                + " (attempt "
+                + attempt
+                + ")");
+      }
+    }
+
+    void write(
+        int step,
+        int maxSteps,
+        long tokensPerStep,
+        double tokensPerSecond,
+        double trainLoss,
+        boolean finished) {
+      ObjectNode p = JSON.createObjectNode();
+      p.put("run_id", spec.runId());
+      p.put("sweep", sweepName);
+      p.put("dataset", dataset);
+      p.put("attempt", attempt);
+      p.put("started", started);
+      p.put("updated", Instant.now().toString());
+      p.put("updated_ms", System.currentTimeMillis());
+      p.put("step", step);
+      p.put("max_steps", maxSteps);
+      p.put("tokens_per_step", tokensPerStep);
+      p.put("tokens_per_second", tokensPerSecond);
+      if (Double.isFinite(trainLoss)) {
+        p.put("train_loss", trainLoss);
+      }
+      p.put("finished", finished);
+      store.writeJson(new Path(spec.runDir(), "progress.json"), p);
+    }
+  }
+}

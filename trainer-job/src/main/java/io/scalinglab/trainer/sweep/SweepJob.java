@@ -1,0 +1,196 @@
+package io.scalinglab.trainer.sweep;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SweepSettings;
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.spark.HadoopConf;
+import io.scalinglab.core.spark.Tables;
+import io.scalinglab.core.store.Manifests;
+import io.scalinglab.core.store.Provenance;
+import io.scalinglab.core.store.ResultsStore;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaFutureAction;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Trains a sweep on Spark: one Spark job of one task per run, all submitted at once so the
+ * cluster's task slots run them in parallel, each run failing, retrying (Spark's {@code
+ * spark.task.maxFailures}) and resuming from its checkpoint on its own. The driver holds the sweep
+ * folder's lock, prints progress, and keeps {@code sweep.json}, {@code results.csv} and {@code
+ * results.parquet} current. Runs finished by an earlier submission are skipped.
+ */
+public final class SweepJob {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private SweepJob() {}
+
+  /** Runs the sweep {@code config} describes into {@code store}. */
+  public static SweepResult run(
+      SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
+    long start = System.nanoTime();
+    SweepSettings settings = SweepSettings.fromConfig(config.resolved());
+    TrainSettings train = TrainSettings.fromConfig(config.resolved());
+    List<SweepPlan.Run> runs = SweepPlan.expand(config, store);
+    Path dir = store.sweepDir(train.sweep());
+    String dataset = config.dataset().name();
+    String tokenizer = config.dataset().tokenizer().key();
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    SweepState state = new SweepState(train.sweep(), dataset, tokenizer, runs);
+    try (SweepLock lock =
+        SweepLock.acquire(
+            store,
+            dir,
+            "spark application " + jsc.sc().applicationId(),
+            settings.lockHeartbeat(),
+            settings.lockStaleAfter(),
+            log)) {
+      state.readFinished(store);
+      List<SweepPlan.Run> pending = state.pending();
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "sweep %s: %d runs (%d model sizes x %d subsets x %d seeds) of %s/%s; %d finished"
+                  + " earlier, %d to train on %s with %d task slots",
+              train.sweep(),
+              runs.size(),
+              Math.max(1, settings.models().size()),
+              Math.max(1, settings.subsets().size()),
+              Math.max(1, settings.seeds().size()),
+              dataset,
+              tokenizer,
+              state.finishedEarlier(),
+              pending.size(),
+              jsc.master(),
+              jsc.defaultParallelism()));
+      writeStatus(store, dir, state, "running", config);
+      RunTask task = new RunTask(new HadoopConf(store.hadoopConf()), train.sweep(), dataset);
+      Map<String, JavaFutureAction<List<String>>> jobs = new LinkedHashMap<>();
+      for (SweepPlan.Run r : pending) {
+        jsc.setJobGroup(
+            "scalinglab-sweep-" + train.sweep(),
+            "sweep " + train.sweep() + " run " + r.runId(),
+            true);
+        jobs.put(r.runId(), jsc.parallelize(List.of(r.configJson()), 1).map(task).collectAsync());
+      }
+      jsc.clearJobGroup();
+      ScheduledExecutorService progress = progressThread(store, dir, state, config, settings, log);
+      try {
+        for (Map.Entry<String, JavaFutureAction<List<String>>> job : jobs.entrySet()) {
+          try {
+            String resultJson = job.getValue().get().get(0);
+            state.done(job.getKey(), JSON.readTree(resultJson));
+          } catch (ExecutionException e) {
+            String why = failureMessage(e.getCause() == null ? e : e.getCause());
+            state.failed(job.getKey(), why);
+            log.accept("run " + job.getKey() + " failed: " + why);
+          } catch (IOException e) {
+            state.failed(job.getKey(), "unreadable result: " + e.getMessage());
+          }
+          state.poll(store);
+          store.writeString(
+              new Path(dir, "results.csv"), Tables.csv(SweepState.COLUMNS, state.rows()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        jsc.cancelJobGroup("scalinglab-sweep-" + train.sweep());
+        throw new StoreException("the sweep driver was interrupted; run the sweep again to resume");
+      } finally {
+        progress.shutdownNow();
+      }
+      log.accept(state.progressLine());
+      Tables.write(store, spark, dir, "results", SweepState.COLUMNS, state.rows());
+      String status = state.failures().isEmpty() ? "done" : "failed";
+      writeStatus(store, dir, state, status, config);
+      int trained =
+          state.count(SweepState.Status.DONE)
+              + state.count(SweepState.Status.DIVERGED)
+              - state.finishedEarlier();
+      SweepResult result =
+          new SweepResult(
+              dir,
+              runs.size(),
+              state.finishedEarlier(),
+              trained,
+              state.count(SweepState.Status.DIVERGED),
+              state.failures(),
+              (System.nanoTime() - start) / 1e9);
+      log.accept(
+          String.format(
+              Locale.ROOT,
+              "sweep %s %s in %.0f s: %d trained, %d finished earlier, %d failed; results in %s",
+              train.sweep(),
+              status,
+              result.seconds(),
+              result.trained(),
+              result.finishedEarlier(),
+              result.failures().size(),
+              new Path(dir, "results.csv")));
+      return result;
+    }
+  }
+
+  private static ScheduledExecutorService progressThread(
+      ResultsStore store,
+      Path dir,
+      SweepState state,
+      ScalinglabConfig config,
+      SweepSettings settings,
+      Consumer<String> log) {
+    ScheduledExecutorService progress =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "sweep-progress");
+              t.setDaemon(true);
+              return t;
+            });
+    progress.scheduleAtFixedRate(
+        () -> {
+          try {
+            state.poll(store);
+            log.accept(state.progressLine());
+            writeStatus(store, dir, state, "running", config);
+          } catch (RuntimeException e) {
+            log.accept("could not update the sweep's progress: " + e.getMessage());
+          }
+        },
+        settings.progressInterval(),
+        settings.progressInterval(),
+        TimeUnit.SECONDS);
+    return progress;
+  }
+
+  private static void writeStatus(
+      ResultsStore store, Path dir, SweepState state, String status, ScalinglabConfig config) {
+    store.writeJson(
+        new Path(dir, "sweep.json"),
+        Manifests.withProvenance(
+            state.statusJson(status), Provenance.capture(config.toJson(), Map.of())));
+  }
+
+  /** The cause a failed Spark job reports, on one line: the task's exception, not the stage's. */
+  static String failureMessage(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int at = m.indexOf("most recent failure: ");
+    if (at >= 0) {
+      m = m.substring(at + "most recent failure: ".length());
+    }
+    int nl = m.indexOf('\n');
+    if (nl >= 0) {
+      m = m.substring(0, nl);
+    }
+    return m.length() > 500 ? m.substring(0, 500) + "..." : m;
+  }
+}

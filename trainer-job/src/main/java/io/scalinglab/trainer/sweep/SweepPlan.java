@@ -1,0 +1,81 @@
+package io.scalinglab.trainer.sweep;
+
+import io.scalinglab.core.cli.JobOptions;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SweepSettings;
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.error.ConfigException;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.train.RunSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sweep config expanded into its runs: every (model, subset, seed) combination of the {@code
+ * sweep} section, each an immutable {@link RunSpec} whose id is a hash of its resolved settings.
+ * The order is models, then subsets, then seeds, so the largest work is not all at the end unless
+ * the config lists it so.
+ */
+public final class SweepPlan {
+  private SweepPlan() {}
+
+  /**
+   * One planned run.
+   *
+   * @param spec the run, resolved against the prepared dataset
+   * @param configJson the run's own resolved config (the sweep's with the run's model, subset and
+   *     seed set), from which an executor resolves the same spec
+   * @param model a short label of the model size ({@code 2l64w})
+   * @param seed the run's seed
+   */
+  public record Run(RunSpec spec, String configJson, String model, long seed) {
+    public String runId() {
+      return spec.runId();
+    }
+  }
+
+  /**
+   * Expands {@code config}'s sweep section.
+   *
+   * @throws ConfigException if two combinations are the same run (a size listed twice, say)
+   * @throws io.scalinglab.core.error.InputException if the dataset is not prepared or lacks a
+   *     subset the sweep names
+   */
+  public static List<Run> expand(ScalinglabConfig config, ResultsStore store) {
+    SweepSettings sweep = SweepSettings.fromConfig(config.resolved());
+    TrainSettings train = TrainSettings.fromConfig(config.resolved());
+    List<Map<String, String>> models =
+        sweep.models().isEmpty() ? List.of(Map.of()) : sweep.models();
+    List<String> subsets = sweep.subsets().isEmpty() ? List.of(train.subset()) : sweep.subsets();
+    List<Long> seeds = sweep.seeds().isEmpty() ? List.of(train.seed()) : sweep.seeds();
+    Map<String, String> seen = new LinkedHashMap<>();
+    List<Run> runs = new ArrayList<>();
+    for (int m = 0; m < models.size(); m++) {
+      for (String subset : subsets) {
+        for (long seed : seeds) {
+          List<String> overrides = new ArrayList<>();
+          models.get(m).forEach((k, v) -> overrides.add("model." + k + "=" + JobOptions.quote(v)));
+          overrides.add("train.subset=" + JobOptions.quote(subset));
+          overrides.add("train.seed=" + seed);
+          ScalinglabConfig runConfig = config.withOverrides(overrides);
+          RunSpec spec = RunSpec.resolve(runConfig, store);
+          String where = "sweep.models[" + m + "], subset " + subset + ", seed " + seed;
+          String earlier = seen.putIfAbsent(spec.runId(), where);
+          if (earlier != null) {
+            throw new ConfigException(
+                where
+                    + " is the same run as "
+                    + earlier
+                    + " (run id "
+                    + spec.runId()
+                    + "): remove the repeated model size, subset or seed from the sweep section");
+          }
+          runs.add(new Run(spec, runConfig.toJson(), spec.model().label(), seed));
+        }
+      }
+    }
+    return List.copyOf(runs);
+  }
+}

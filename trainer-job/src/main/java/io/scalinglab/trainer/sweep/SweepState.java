@@ -1,0 +1,332 @@
+package io.scalinglab.trainer.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.spark.Tables;
+import io.scalinglab.core.spark.Tables.Column;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.train.RunSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * What the driver knows about each run of a sweep: finished before this sweep started, pending,
+ * running (its task keeps progress.json fresh), done, diverged or failed. It renders the progress
+ * line, {@code sweep.json} and the rows of the results table.
+ */
+final class SweepState {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  enum Status {
+    PENDING,
+    RUNNING,
+    DONE,
+    DIVERGED,
+    FAILED;
+
+    String key() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** One run as the driver tracks it. */
+  static final class Entry {
+    final SweepPlan.Run run;
+    Status status = Status.PENDING;
+    boolean finishedEarlier;
+    JsonNode result;
+    String failure;
+    int step;
+    double tokensPerSecond;
+
+    Entry(SweepPlan.Run run) {
+      this.run = run;
+    }
+  }
+
+  /** The step arithmetic of a run's settings. */
+  private record StepWork(long tokensPerStep, int maxSteps) {
+    StepWork(RunSpec spec) {
+      this(
+          (long) spec.train().batchSize() * spec.train().gradAccum() * spec.model().blockSize(),
+          spec.train().maxSteps());
+    }
+  }
+
+  private final String sweep;
+  private final String dataset;
+  private final String tokenizer;
+  private final long startedMs = System.currentTimeMillis();
+  private final String started = Instant.now().toString();
+  private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+  SweepState(String sweep, String dataset, String tokenizer, List<SweepPlan.Run> runs) {
+    this.sweep = sweep;
+    this.dataset = dataset;
+    this.tokenizer = tokenizer;
+    for (SweepPlan.Run r : runs) {
+      entries.put(r.runId(), new Entry(r));
+    }
+  }
+
+  /** Marks the runs whose result.json is already in the store. */
+  synchronized void readFinished(ResultsStore store) {
+    for (Entry e : entries.values()) {
+      Path result = new Path(e.run.spec().runDir(), "result.json");
+      if (store.exists(result)) {
+        finish(e, store.readJson(result));
+        e.finishedEarlier = true;
+      }
+    }
+  }
+
+  synchronized List<SweepPlan.Run> pending() {
+    return entries.values().stream()
+        .filter(e -> e.status == Status.PENDING)
+        .map(e -> e.run)
+        .toList();
+  }
+
+  synchronized void done(String runId, JsonNode result) {
+    finish(entries.get(runId), result);
+  }
+
+  synchronized void failed(String runId, String why) {
+    Entry e = entries.get(runId);
+    e.status = Status.FAILED;
+    e.failure = why;
+    e.tokensPerSecond = 0;
+  }
+
+  private static void finish(Entry e, JsonNode result) {
+    e.result = result;
+    e.status = "diverged".equals(result.path("status").asText()) ? Status.DIVERGED : Status.DONE;
+    e.step = result.path("steps").asInt();
+    e.tokensPerSecond = 0;
+  }
+
+  /**
+   * Reads the progress files of unfinished runs: a run counts as running once its task wrote
+   * progress during this sweep.
+   */
+  synchronized void poll(ResultsStore store) {
+    for (Entry e : entries.values()) {
+      if (e.status != Status.PENDING && e.status != Status.RUNNING) {
+        continue;
+      }
+      Path p = new Path(e.run.spec().runDir(), "progress.json");
+      try {
+        if (!store.exists(p)) {
+          continue;
+        }
+        JsonNode n = store.readJson(p);
+        if (n.path("updated_ms").asLong() < startedMs || n.path("finished").asBoolean()) {
+          continue;
+        }
+        e.status = Status.RUNNING;
+        e.step = n.path("step").asInt();
+        e.tokensPerSecond = n.path("tokens_per_second").asDouble();
+      } catch (RuntimeException unreadable) {
+        // a progress file is advisory; the next poll reads it again
+      }
+    }
+  }
+
+  synchronized int count(Status s) {
+    return (int) entries.values().stream().filter(e -> e.status == s).count();
+  }
+
+  synchronized int total() {
+    return entries.size();
+  }
+
+  /** Tokens per second summed over the running runs. */
+  synchronized double tokensPerSecond() {
+    return entries.values().stream()
+        .filter(e -> e.status == Status.RUNNING)
+        .mapToDouble(e -> e.tokensPerSecond)
+        .sum();
+  }
+
+  /** Seconds left at the current cluster throughput, or NaN before any run reported speed. */
+  synchronized double etaSeconds() {
+    double speed = tokensPerSecond();
+    if (speed <= 0) {
+      return Double.NaN;
+    }
+    double left = 0;
+    for (Entry e : entries.values()) {
+      if (e.status == Status.PENDING || e.status == Status.RUNNING) {
+        StepWork v = new StepWork(e.run.spec());
+        left += (double) Math.max(0, v.maxSteps() - e.step) * v.tokensPerStep();
+      }
+    }
+    return left / speed;
+  }
+
+  /** The driver's progress line. */
+  synchronized String progressLine() {
+    int done = count(Status.DONE) + count(Status.DIVERGED);
+    double eta = etaSeconds();
+    return String.format(
+        Locale.ROOT,
+        "sweep %s: %d/%d runs done, %d running, %d failed, %d pending%s  %,.0f tok/s  ETA %s",
+        sweep,
+        done,
+        total(),
+        count(Status.RUNNING),
+        count(Status.FAILED),
+        count(Status.PENDING),
+        count(Status.DIVERGED) > 0 ? " (" + count(Status.DIVERGED) + " diverged)" : "",
+        tokensPerSecond(),
+        Double.isNaN(eta) ? "-" : formatSeconds(eta));
+  }
+
+  static String formatSeconds(double s) {
+    long t = Math.round(s);
+    return t >= 3600
+        ? String.format(Locale.ROOT, "%dh%02dm", t / 3600, (t % 3600) / 60)
+        : t >= 60 ? String.format(Locale.ROOT, "%dm%02ds", t / 60, t % 60) : t + "s";
+  }
+
+  /** sweep.json: the sweep's status and one entry per run. */
+  synchronized ObjectNode statusJson(String status) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("kind", "sweep");
+    o.put("sweep", sweep);
+    o.put("status", status);
+    o.put("dataset", dataset);
+    o.put("tokenizer", tokenizer);
+    o.put("started", started);
+    o.put("updated", Instant.now().toString());
+    o.put("runs_total", total());
+    o.put("runs_done", count(Status.DONE));
+    o.put("runs_diverged", count(Status.DIVERGED));
+    o.put("runs_running", count(Status.RUNNING));
+    o.put("runs_failed", count(Status.FAILED));
+    o.put("runs_pending", count(Status.PENDING));
+    o.put("tokens_per_second", tokensPerSecond());
+    double eta = etaSeconds();
+    if (Double.isFinite(eta)) {
+      o.put("eta_seconds", eta);
+    } else {
+      o.putNull("eta_seconds");
+    }
+    ArrayNode runs = o.putArray("runs");
+    for (Entry e : entries.values()) {
+      ObjectNode r = runs.addObject();
+      r.put("run_id", e.run.runId());
+      r.put("model", e.run.model());
+      r.put("subset", e.run.spec().subset());
+      r.put("seed", e.run.seed());
+      r.put("status", e.status.key());
+      r.put("finished_earlier", e.finishedEarlier);
+      r.put("step", e.step);
+      r.put("max_steps", e.run.spec().train().maxSteps());
+      if (e.failure != null) {
+        r.put("failure", e.failure);
+      }
+    }
+    return o;
+  }
+
+  /** The columns of results.csv / results.parquet. */
+  static final List<Column> COLUMNS =
+      List.of(
+          Tables.text("run_id"),
+          Tables.text("status"),
+          Tables.text("reason"),
+          Tables.text("dataset"),
+          Tables.text("tokenizer"),
+          Tables.text("model"),
+          Tables.integer("n_layer"),
+          Tables.integer("n_head"),
+          Tables.integer("d_model"),
+          Tables.integer("block_size"),
+          Tables.integer("vocab_size"),
+          Tables.text("subset"),
+          Tables.big("seed"),
+          Tables.big("params_total"),
+          Tables.big("params_non_embedding"),
+          Tables.big("train_tokens"),
+          Tables.integer("steps"),
+          Tables.integer("max_steps"),
+          Tables.big("tokens_seen"),
+          Tables.real("val_loss_final"),
+          Tables.real("val_loss_best"),
+          Tables.real("val_loss_mean5"),
+          Tables.real("tokens_per_second"),
+          Tables.real("mfu"),
+          Tables.real("wall_seconds"),
+          Tables.text("run_dir"));
+
+  /** One row per run, in plan order; unfinished runs have their status and no losses. */
+  synchronized List<Object[]> rows() {
+    List<Object[]> rows = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      RunSpec spec = e.run.spec();
+      GptConfig m = spec.model();
+      JsonNode r = e.result;
+      String reason = e.failure;
+      if (r != null && r.hasNonNull("reason")) {
+        reason = r.path("reason").asText();
+      }
+      rows.add(
+          new Object[] {
+            spec.runId(),
+            e.status.key(),
+            reason,
+            dataset,
+            tokenizer,
+            e.run.model(),
+            m.nLayer(),
+            m.nHead(),
+            m.nEmbd(),
+            m.blockSize(),
+            m.vocabSize(),
+            spec.subset(),
+            e.run.seed(),
+            m.totalParams(),
+            m.nonEmbeddingParams(),
+            spec.subsetTokens(),
+            r == null ? e.step : r.path("steps").asInt(),
+            spec.train().maxSteps(),
+            r == null ? null : r.path("tokens_seen").asLong(),
+            real(r, "val_loss_final"),
+            real(r, "val_loss_best"),
+            real(r, "val_loss_mean5"),
+            real(r, "tokens_per_second"),
+            real(r, "mfu"),
+            real(r, "wall_seconds"),
+            spec.runDir().toString()
+          });
+    }
+    return rows;
+  }
+
+  private static Double real(JsonNode r, String field) {
+    return r == null || !r.hasNonNull(field) ? null : r.path(field).asDouble();
+  }
+
+  synchronized List<String> failures() {
+    List<String> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (e.status == Status.FAILED) {
+        out.add(e.run.runId() + ": " + e.failure);
+      }
+    }
+    return out;
+  }
+
+  synchronized int finishedEarlier() {
+    return (int) entries.values().stream().filter(e -> e.finishedEarlier).count();
+  }
+}
