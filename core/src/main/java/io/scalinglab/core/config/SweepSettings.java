@@ -26,15 +26,15 @@ public record SweepSettings(
     Testing testing) {
 
   /**
-   * Fault injection for tests: a run's task throws after step {@code failAtStep} (0 = never) on
-   * each of its first {@code failAttempts} attempts, if its model label is {@code failModel} or
-   * that is empty.
+   * Fault injection for tests: a run's task throws after its first step at or past {@code
+   * failAtStep} (0 = never; "at or past" because a retry resumes from a checkpoint) on each of its
+   * first {@code failAttempts} attempts, if its model label is {@code failModel} or that is empty.
    */
   public record Testing(int failAtStep, int failAttempts, String failModel) {
     /** Whether the hook hits a run of model {@code label} at {@code step} on {@code attempt}. */
     public boolean hits(String label, int step, int attempt) {
       return failAtStep > 0
-          && step == failAtStep
+          && step >= failAtStep
           && attempt < failAttempts
           && (failModel.isEmpty() || failModel.equals(label));
     }

@@ -91,8 +91,7 @@ public record RunSpec(
       train.remove(presentation); // how a run is shown or stored, not what it computes
     }
     identity.set("train", train);
-    String runId =
-        model.label() + "-" + Ids.hash(Ids.canonicalJson(identity), 12);
+    String runId = model.label() + "-" + Ids.hash(Ids.canonicalJson(identity), 12);
     return new RunSpec(
         runId,
         store.runDir(t.sweep(), runId),
