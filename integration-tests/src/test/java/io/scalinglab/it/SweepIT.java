@@ -20,11 +20,18 @@ import io.scalinglab.trainer.sweep.SweepResult;
 import io.scalinglab.trainer.train.Checkpoints;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
@@ -110,8 +117,62 @@ class SweepIT {
   @Test
   void fourRunsGiveACompleteResultsTableAndARerunTrainsNothing() throws IOException {
     List<String> log = new ArrayList<>();
-    ScalinglabConfig c = config("grid", FOUR_RUNS, "sweep.subsets=[f0.25, f1]");
-    SweepResult r = SweepJob.run(spark, c, store, line -> log.add(line));
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    ScalinglabConfig c =
+        config("grid", FOUR_RUNS, "sweep.subsets=[f0.25, f1]", "metrics.port=" + port);
+    // Scrape the Prometheus endpoint while the sweep runs, as Prometheus would.
+    List<String> scrapes = new CopyOnWriteArrayList<>();
+    AtomicBoolean running = new AtomicBoolean(true);
+    HttpClient http = HttpClient.newHttpClient();
+    Thread scraper =
+        new Thread(
+            () -> {
+              while (running.get()) {
+                try {
+                  HttpResponse<String> response =
+                      http.send(
+                          HttpRequest.newBuilder(
+                                  URI.create("http://127.0.0.1:" + port + "/metrics"))
+                              .build(),
+                          HttpResponse.BodyHandlers.ofString());
+                  if (response.statusCode() == 200) {
+                    scrapes.add(response.body());
+                  }
+                  Thread.sleep(200);
+                } catch (IOException notYetUp) {
+                  // the endpoint starts with the sweep
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    scraper.start();
+    SweepResult r;
+    try {
+      r = SweepJob.run(spark, c, store, line -> log.add(line));
+    } finally {
+      running.set(false);
+    }
+    assertTrue(
+        scrapes.stream()
+            .anyMatch(
+                body ->
+                    body.lines()
+                        .anyMatch(
+                            l ->
+                                l.startsWith("scalinglab_train_loss{")
+                                    && l.contains("sweep=\"grid\"")
+                                    && l.contains("dataset=\"tinystories-sample\"")
+                                    && l.contains("model=\"1l16w\""))),
+        "a scrape during the sweep shows the training gauges; " + scrapes.size() + " scrapes");
+    assertTrue(
+        scrapes.stream().anyMatch(b -> b.contains("scalinglab_tokens_per_second{")),
+        "tokens/s gauge");
+    assertTrue(
+        scrapes.stream().anyMatch(b -> b.contains("scalinglab_sweep_runs{")), "sweep gauges");
     assertEquals(4, r.total());
     assertEquals(4, r.trained());
     assertFalse(r.failed(), r.failures().toString());

@@ -2,8 +2,11 @@ package io.scalinglab.trainer.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
+import io.scalinglab.core.metrics.RunMetrics;
+import io.scalinglab.core.metrics.TrainMetrics;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.train.RunResult;
@@ -60,14 +63,25 @@ final class RunTask implements Function<String, String> {
     ResultsStore store = ResultsStore.open(config.store().root(), hadoop.get());
     RunSpec spec = RunSpec.resolve(config, store);
     SweepSettings.Testing fault = SweepSettings.fromConfig(config.resolved()).testing();
-    Listener listener = new Listener(store, spec, attempt, fault);
+    RunMetrics metrics =
+        TrainMetrics.get()
+            .start(MetricsSettings.fromConfig(config.resolved()))
+            .forRun(sweepName, spec.runId(), spec.model().label(), dataset);
+    Listener listener = new Listener(store, spec, attempt, fault, metrics);
     LOG.info(
         "sweep {} run {} attempt {}{}",
         sweepName,
         spec.runId(),
         attempt,
         gpu == null ? "" : " on GPU " + gpu);
-    RunResult r = new Trainer(store, spec, LOG::info, listener).run();
+    RunResult r;
+    try {
+      r = new Trainer(store, spec, LOG::info, listener).run();
+    } catch (RuntimeException | Error e) {
+      metrics.finished("failed");
+      throw e;
+    }
+    metrics.finished(r.status());
     listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
     return r.toJson().toString();
   }
@@ -84,24 +98,43 @@ final class RunTask implements Function<String, String> {
     return gpus.addresses()[0];
   }
 
-  /** Writes progress.json and fires the fault-injection hook. */
+  /** Writes progress.json, updates the run's Prometheus gauges and fires the fault hook. */
   private final class Listener implements Trainer.Listener {
     private final ResultsStore store;
     private final RunSpec spec;
     private final int attempt;
     private final SweepSettings.Testing fault;
+    private final RunMetrics metrics;
     private final String started = Instant.now().toString();
     private long lastWrite;
 
-    Listener(ResultsStore store, RunSpec spec, int attempt, SweepSettings.Testing fault) {
+    Listener(
+        ResultsStore store,
+        RunSpec spec,
+        int attempt,
+        SweepSettings.Testing fault,
+        RunMetrics metrics) {
       this.store = store;
       this.spec = spec;
       this.attempt = attempt;
       this.fault = fault;
+      this.metrics = metrics;
     }
 
     @Override
     public void step(Trainer.StepStats s) {
+      metrics.step(
+          s.step(),
+          s.tokensSeen(),
+          s.trainLoss(),
+          s.lr(),
+          s.gradNorm(),
+          s.tokensPerSecond(),
+          s.mfu(),
+          s.stepSeconds());
+      if (!Double.isNaN(s.valLoss())) {
+        metrics.eval(s.valLoss());
+      }
       long now = System.currentTimeMillis();
       if (now - lastWrite >= PROGRESS_EVERY_MS || s.step() == s.maxSteps()) {
         write(s.step(), s.maxSteps(), s.tokensPerStep(), s.tokensPerSecond(), s.trainLoss(), false);

@@ -1,10 +1,13 @@
 package io.scalinglab.trainer.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.metrics.SweepMetrics;
+import io.scalinglab.core.metrics.TrainMetrics;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.spark.Tables;
 import io.scalinglab.core.store.Manifests;
@@ -49,14 +52,19 @@ public final class SweepJob {
     String tokenizer = config.dataset().tokenizer().key();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SweepState state = new SweepState(train.sweep(), dataset, tokenizer, runs);
-    try (SweepLock lock =
-        SweepLock.acquire(
-            store,
-            dir,
-            "spark application " + jsc.sc().applicationId(),
-            settings.lockHeartbeat(),
-            settings.lockStaleAfter(),
-            log)) {
+    TrainMetrics metrics = TrainMetrics.get().start(MetricsSettings.fromConfig(config.resolved()));
+    if (metrics.port() > 0) {
+      log.accept("Prometheus metrics of this driver: http://<host>:" + metrics.port() + "/metrics");
+    }
+    try (SweepMetrics gauges = metrics.forSweep(train.sweep());
+        SweepLock lock =
+            SweepLock.acquire(
+                store,
+                dir,
+                "spark application " + jsc.sc().applicationId(),
+                settings.lockHeartbeat(),
+                settings.lockStaleAfter(),
+                log)) {
       state.readFinished(store);
       List<SweepPlan.Run> pending = state.pending();
       log.accept(
@@ -86,7 +94,8 @@ public final class SweepJob {
         jobs.put(r.runId(), jsc.parallelize(List.of(r.configJson()), 1).map(task).collectAsync());
       }
       jsc.clearJobGroup();
-      ScheduledExecutorService progress = progressThread(store, dir, state, config, settings, log);
+      ScheduledExecutorService progress =
+          progressThread(store, dir, state, config, settings, gauges, log);
       try {
         for (Map.Entry<String, JavaFutureAction<List<String>>> job : jobs.entrySet()) {
           try {
@@ -111,6 +120,7 @@ public final class SweepJob {
         progress.shutdownNow();
       }
       log.accept(state.progressLine());
+      state.report(gauges);
       Tables.write(store, spark, dir, "results", SweepState.COLUMNS, state.rows());
       String status = state.failures().isEmpty() ? "done" : "failed";
       writeStatus(store, dir, state, status, config);
@@ -148,6 +158,7 @@ public final class SweepJob {
       SweepState state,
       ScalinglabConfig config,
       SweepSettings settings,
+      SweepMetrics gauges,
       Consumer<String> log) {
     ScheduledExecutorService progress =
         Executors.newSingleThreadScheduledExecutor(
@@ -161,6 +172,7 @@ public final class SweepJob {
           try {
             state.poll(store);
             log.accept(state.progressLine());
+            state.report(gauges);
             writeStatus(store, dir, state, "running", config);
           } catch (RuntimeException e) {
             log.accept("could not update the sweep's progress: " + e.getMessage());

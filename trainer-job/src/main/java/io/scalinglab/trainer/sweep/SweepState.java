@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.metrics.SweepMetrics;
 import io.scalinglab.core.spark.Tables;
 import io.scalinglab.core.spark.Tables.Column;
 import io.scalinglab.core.store.ResultsStore;
@@ -170,6 +171,17 @@ final class SweepState {
       }
     }
     return left / speed;
+  }
+
+  /** Sets the sweep's Prometheus gauges. */
+  synchronized void report(SweepMetrics gauges) {
+    gauges.progress(
+        count(Status.DONE) + count(Status.DIVERGED),
+        count(Status.RUNNING),
+        count(Status.FAILED),
+        count(Status.PENDING),
+        tokensPerSecond(),
+        etaSeconds());
   }
 
   /** The driver's progress line. */
