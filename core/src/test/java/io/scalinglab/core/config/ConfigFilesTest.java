@@ -30,6 +30,55 @@ class ConfigFilesTest {
   }
 
   @Test
+  void everySectionOfEveryShippedFileParsesIntoItsRecord() throws IOException {
+    Function<Path, Executable> parses =
+        file ->
+            () ->
+                assertDoesNotThrow(
+                    () -> {
+                      ScalinglabConfig c = ConfigFiles.load(List.of(file));
+                      ModelSettings.fromConfig(c.resolved());
+                      TrainSettings.fromConfig(c.resolved());
+                      SweepSettings.fromConfig(c.resolved());
+                      MetricsSettings.fromConfig(c.resolved());
+                      IdConfig.fromConfig(c.resolved());
+                      AnalysisConfig.fromConfig(c.resolved());
+                    },
+                    file.toString());
+    assertAll(shippedConfigs().stream().map(parses));
+  }
+
+  @Test
+  void sweepFilesHaveThePapersShapes() {
+    Path sweeps = CONFIGS.resolve("sweeps");
+    for (String corpus : List.of("owt", "tinystories", "stack-sql")) {
+      SweepSettings data = sweep(sweeps.resolve(corpus + "-data-scaling.conf"));
+      assertEquals(List.of("f0.01", "f0.1", "f1"), data.subsets(), corpus);
+      assertTrue(data.models().isEmpty(), "one model: GPT-2 small");
+      SweepSettings model = sweep(sweeps.resolve(corpus + "-model-scaling.conf"));
+      assertEquals(4, model.models().size(), corpus);
+      assertEquals(List.of("f1"), model.subsets());
+
+      ScalinglabConfig cpu =
+          ConfigFiles.load(List.of(sweeps.resolve("cpu").resolve(corpus + "-data-scaling.conf")));
+      assertEquals(TokenizerName.BYTE, cpu.dataset().tokenizer());
+      assertEquals(128, ModelSettings.fromConfig(cpu.resolved()).nEmbd());
+      assertEquals(
+          4, sweep(sweeps.resolve("cpu").resolve(corpus + "-model-scaling.conf")).models().size());
+    }
+    ScalinglabConfig paper = ConfigFiles.load(List.of(sweeps.resolve("owt-data-scaling.conf")));
+    TrainSettings t = TrainSettings.fromConfig(paper.resolved());
+    ModelSettings m = ModelSettings.fromConfig(paper.resolved());
+    assertEquals(491_520, t.batchSize() * t.gradAccum() * m.blockSize(), "~0.5M tokens per step");
+    assertEquals(2000, t.warmupSteps());
+    assertEquals(768, m.nEmbd());
+  }
+
+  private static SweepSettings sweep(Path file) {
+    return SweepSettings.fromConfig(ConfigFiles.load(List.of(file)).resolved());
+  }
+
+  @Test
   void datasetFilesSayWhatTheyRead() {
     DatasetConfig europarl = dataset("demo-europarl.conf");
     assertEquals(SourceFormat.TSV, europarl.source().format());
