@@ -6,5 +6,6 @@
  * io.scalinglab.analysis.theory} (arrays in, records out, no Spark or I/O); {@link
  * io.scalinglab.analysis.table} reads tables, {@link io.scalinglab.analysis.report} draws and
  * writes, and {@link io.scalinglab.analysis.job} reads a sweep from the store and puts it together.
+ * {@link io.scalinglab.analysis.AnalysisMain} is the job's spark-submit entry point.
  */
 package io.scalinglab.analysis;

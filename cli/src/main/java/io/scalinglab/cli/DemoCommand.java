@@ -1,11 +1,13 @@
 package io.scalinglab.cli;
 
 import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.id.IdCommand;
 import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.prepare.PrepareResult;
 import io.scalinglab.trainer.train.RunResult;

@@ -2,6 +2,7 @@ package io.scalinglab.cli;
 
 import com.typesafe.config.ConfigFactory;
 import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.id.knn.Blas;
 import io.scalinglab.id.knn.Progress;

@@ -1,10 +1,10 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.analysis.AnalyzeCommand;
 import io.scalinglab.core.cli.Args;
-import io.scalinglab.core.cli.UsageException;
-import io.scalinglab.core.error.ConfigException;
-import io.scalinglab.core.error.InputException;
-import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.cli.ExitStatus;
+import io.scalinglab.id.IdCommand;
+import io.scalinglab.trainer.PrepareCommand;
 import java.util.Arrays;
 import java.util.List;
 
@@ -45,40 +45,23 @@ public final class Main {
     }
     String command = argv[0];
     String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
-    try {
-      switch (command) {
-        case "prepare" -> PrepareCommand.run(rest);
-        case "demo" -> DemoCommand.run(rest);
-        case "train" -> TrainCommand.run(rest);
-        case "id" -> IdCommand.run(rest);
-        case "fit" -> FitCommand.run(rest);
-        case "analyze" -> AnalyzeCommand.run(rest);
-        case "bench" -> BenchCommand.run(rest);
-        case "help", "--help", "-h" -> System.out.print(USAGE);
-        default ->
-            throw new UsageException(
-                "unknown command '"
-                    + command
-                    + "'"
-                    + Args.closest(
-                        command,
-                        List.of(
-                            "prepare", "train", "id", "fit", "analyze", "demo", "bench", "help"))
-                    + " Commands: prepare, train, id, fit, analyze, demo, bench, help");
-      }
-      return 0;
-    } catch (UsageException e) {
-      System.err.println("scalinglab: " + e.getMessage());
-      return 2;
-    } catch (ConfigException | InputException e) {
-      System.err.println("scalinglab: " + e.getMessage());
-      return 1;
-    } catch (ScalinglabException e) {
-      System.err.println("scalinglab: " + e.getMessage());
-      if (e.getCause() != null) {
-        e.printStackTrace(System.err);
-      }
-      return 1;
-    }
+    return ExitStatus.of(
+        "scalinglab",
+        () -> {
+          switch (command) {
+            case "prepare" -> PrepareCommand.run("scalinglab", rest);
+            case "demo" -> DemoCommand.run(rest);
+            case "train" -> TrainCommand.run(rest);
+            case "id" -> IdCommand.run("scalinglab id", rest);
+            case "fit" -> FitCommand.run(rest);
+            case "analyze" -> AnalyzeCommand.run("scalinglab analyze", rest);
+            case "bench" -> BenchCommand.run(rest);
+            case "help", "--help", "-h" -> System.out.print(USAGE);
+            default ->
+                throw Args.unknownCommand(
+                    command,
+                    List.of("prepare", "train", "id", "fit", "analyze", "demo", "bench", "help"));
+          }
+        });
   }
 }

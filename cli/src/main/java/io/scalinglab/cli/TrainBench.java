@@ -1,6 +1,7 @@
 package io.scalinglab.cli;
 
 import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;

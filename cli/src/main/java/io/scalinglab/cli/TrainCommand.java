@@ -1,5 +1,6 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.ScalinglabException;

@@ -11,4 +11,12 @@ class MainTest {
     assertEquals(2, Main.run(new String[] {}));
     assertEquals(0, Main.run(new String[] {"help"}));
   }
+
+  @Test
+  void jobCommandsAreDispatchedToTheJobModules() {
+    assertEquals(2, Main.run(new String[] {"id", "--estimator"}));
+    assertEquals(2, Main.run(new String[] {"analyze"}));
+    assertEquals(2, Main.run(new String[] {"prepare", "--confg", "x.conf"}));
+    assertEquals(0, Main.run(new String[] {"prepare", "--help"}));
+  }
 }

@@ -114,6 +114,21 @@ public final class Args {
     }
   }
 
+  /**
+   * The error for a command that is not one of {@code commands}: {@code unknown command 'prepair';
+   * did you mean prepare? Commands: prepare, sweep, help}.
+   */
+  public static UsageException unknownCommand(String command, List<String> commands) {
+    String hint = closest(command, commands);
+    return new UsageException(
+        "unknown command '"
+            + command
+            + "'"
+            + (hint.isEmpty() ? "." : hint)
+            + " Commands: "
+            + String.join(", ", commands));
+  }
+
   public static String closest(String name, List<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;

@@ -53,6 +53,14 @@ public final class JobOptions {
 
   /** Loads the layered config the flags describe. */
   public static ScalinglabConfig config(Args args) {
+    return config(args, List.of());
+  }
+
+  /**
+   * As {@link #config(Args)}, with a command's own overrides (from its own flags) applied after
+   * those of the shared flags.
+   */
+  public static ScalinglabConfig config(Args args, List<String> more) {
     List<Path> files = new ArrayList<>();
     for (String f : args.all("--config")) {
       Path p = Path.of(f);
@@ -64,10 +72,12 @@ public final class JobOptions {
       }
       files.add(p);
     }
-    return ScalinglabConfig.load(files, overrides(args));
+    List<String> overrides = overrides(args);
+    overrides.addAll(more);
+    return ScalinglabConfig.load(files, overrides);
   }
 
-  /** The {@code --set} overrides plus those the shortcut flags stand for. */
+  /** The {@code --set} overrides plus those the shortcut flags stand for, in a new list. */
   public static List<String> overrides(Args args) {
     List<String> out = new ArrayList<>(args.all("--set"));
     if (args.has("--store")) {

@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.analysis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +9,7 @@ import java.util.Locale;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code scalinglab analyze} on a small sweep in a local store (CSV tables: no Spark). */
+/** The {@code analyze} command on a small sweep in a local store (CSV tables: no Spark). */
 class AnalyzeCommandTest {
 
   /** 3 model sizes × 3 data sizes of L = 1.5 + 40/N^0.3 + 300/D^0.3, one run diverged. */
@@ -48,9 +48,8 @@ class AnalyzeCommandTest {
         "run_id,estimator,metric,k,protocol,layer,id,ci_low,ci_high\n"
             + "r22,mle,euclidean,20,global,3,10.0,9.0,11.0\n");
     int status =
-        Main.run(
+        AnalysisMain.run(
             new String[] {
-              "analyze",
               "--sweep",
               "s",
               "--store",
@@ -70,8 +69,7 @@ class AnalyzeCommandTest {
 
   @Test
   void missingSweepFlagIsAUsageErrorAndAMissingSweepAnInputError(@TempDir Path root) {
-    assertEquals(2, Main.run(new String[] {"analyze"}));
-    assertEquals(
-        1, Main.run(new String[] {"analyze", "--sweep", "none", "--store", root.toString()}));
+    assertEquals(2, AnalysisMain.run(new String[] {}));
+    assertEquals(1, AnalysisMain.run(new String[] {"--sweep", "none", "--store", root.toString()}));
   }
 }

@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.id;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -23,7 +23,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code scalinglab id --input}: flags, JSON output and the messages of bad input. */
+/**
+ * The {@code id} command with {@code --input}: flags, JSON output and the messages of bad input.
+ */
 class IdCommandTest {
   @TempDir Path tmp;
 
@@ -45,7 +47,7 @@ class IdCommandTest {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
-      IdCommand.run(argv);
+      IdCommand.run("scalinglab id", argv);
     } finally {
       System.setOut(before);
     }
@@ -106,7 +108,9 @@ class IdCommandTest {
     InputException missing =
         assertThrows(
             InputException.class,
-            () -> IdCommand.run(new String[] {"--input", tmp.resolve("none.npy").toString()}));
+            () ->
+                IdCommand.run(
+                    "scalinglab id", new String[] {"--input", tmp.resolve("none.npy").toString()}));
     assertTrue(missing.getMessage().contains("none.npy: file not found"), missing.getMessage());
 
     Path nan = tmp.resolve("nan.npy");
@@ -115,7 +119,8 @@ class IdCommandTest {
     }
     InputException e =
         assertThrows(
-            InputException.class, () -> IdCommand.run(new String[] {"--input", nan.toString()}));
+            InputException.class,
+            () -> IdCommand.run("scalinglab id", new String[] {"--input", nan.toString()}));
     assertTrue(e.getMessage().startsWith(nan + ": 1 of 4 rows hold NaN"), e.getMessage());
     assertTrue(e.getMessage().contains("id.non-finite = drop"), e.getMessage());
 
@@ -126,25 +131,27 @@ class IdCommandTest {
     InputException c =
         assertThrows(
             InputException.class,
-            () -> IdCommand.run(new String[] {"--input", constant.toString()}));
+            () -> IdCommand.run("scalinglab id", new String[] {"--input", constant.toString()}));
     assertTrue(c.getMessage().contains("identical (constant data)"), c.getMessage());
   }
 
   @Test
   void usageErrorsSayWhatToType() {
-    UsageException none = assertThrows(UsageException.class, () -> IdCommand.run(new String[0]));
+    UsageException none =
+        assertThrows(UsageException.class, () -> IdCommand.run("scalinglab id", new String[0]));
     assertTrue(none.getMessage().contains("exactly one of --sweep"), none.getMessage());
     UsageException both =
         assertThrows(
             UsageException.class,
-            () -> IdCommand.run(new String[] {"--input", "a.npy", "--sweep", "s"}));
+            () ->
+                IdCommand.run("scalinglab id", new String[] {"--input", "a.npy", "--sweep", "s"}));
     assertTrue(both.getMessage().contains("exactly one"), both.getMessage());
     UsageException typo =
         assertThrows(
             UsageException.class,
-            () -> IdCommand.run(new String[] {"--input", "a", "--metrc", "x"}));
+            () -> IdCommand.run("scalinglab id", new String[] {"--input", "a", "--metrc", "x"}));
     assertTrue(typo.getMessage().contains("did you mean --metric?"), typo.getMessage());
-    assertEquals(2, Main.run(new String[] {"id", "--estimator"}));
+    assertEquals(2, IdMain.run(new String[] {"--estimator"}));
   }
 
   @Test
@@ -152,7 +159,9 @@ class IdCommandTest {
     io.scalinglab.core.error.ConfigException e =
         assertThrows(
             io.scalinglab.core.error.ConfigException.class,
-            () -> IdCommand.run(new String[] {"--input", "a.npy", "--metric", "manhattan"}));
+            () ->
+                IdCommand.run(
+                    "scalinglab id", new String[] {"--input", "a.npy", "--metric", "manhattan"}));
     assertTrue(e.getMessage().contains("'manhattan' in id.metric is invalid"), e.getMessage());
   }
 

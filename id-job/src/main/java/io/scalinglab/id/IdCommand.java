@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.id;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.IdConfig;
@@ -24,8 +25,6 @@ import io.scalinglab.id.protocol.Estimation;
 import io.scalinglab.id.protocol.IdEstimate;
 import io.scalinglab.id.protocol.KnnEngine;
 import io.scalinglab.id.validate.Validation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -36,16 +35,17 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code scalinglab id}: the intrinsic dimension of a sweep's activations ({@code --sweep}), of any
- * {@code .npy} or Parquet file of vectors ({@code --input}), or of the validation data of known
- * dimension ({@code --validate}).
+ * The {@code id} command: the intrinsic dimension of a sweep's activations ({@code --sweep}), of
+ * any {@code .npy} or Parquet file of vectors ({@code --input}), or of the validation data of known
+ * dimension ({@code --validate}). {@code bin/scalinglab id} and {@link IdMain} under spark-submit
+ * both run it.
  */
-final class IdCommand {
-  static final String HELP =
+public final class IdCommand {
+  private static final String HELP =
       """
-      usage: scalinglab id --sweep NAME [flags]       every run's activations in the store
-             scalinglab id --input FILE [flags]       any .npy (float32/64, 2-D) or Parquet file
-             scalinglab id --validate [--n N] [--seeds S]
+      usage: {program} --sweep NAME [flags]       every run's activations in the store
+             {program} --input FILE [flags]       any .npy (float32/64, 2-D) or Parquet file
+             {program} --validate [--n N] [--seeds S]
 
       --sweep writes <store>/<sweep>/id/<run-id>.json, id/estimates.csv and .parquet, and the
       ablation tables id/ablation-{layer,position,model}.{csv,parquet}. --input prints the
@@ -66,8 +66,8 @@ final class IdCommand {
                                      protocol, n, dim, interval, k_sweep, batches, file, ...
 
       examples:
-        scalinglab id --input embeddings.npy --metric angular --json
-        scalinglab id --sweep tinystories --store hdfs://namenode:8020/sl --protocol paper
+        {program} --input embeddings.npy --metric angular --json
+        {program} --sweep tinystories --store hdfs://namenode:8020/sl --protocol paper
 
       flags:
       """
@@ -88,12 +88,18 @@ final class IdCommand {
 
   private IdCommand() {}
 
-  static void run(String[] argv) {
+  /** The help text, with {@code program} as the command line in front of the flags. */
+  public static String help(String program) {
+    return HELP.replace("{program}", program);
+  }
+
+  /** Parses {@code argv} (the flags) and runs the mode they ask for. */
+  public static void run(String program, String[] argv) {
     Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
     withValue.addAll(OWN);
     Args args = Args.parse("id", argv, withValue, Set.of("--help", "--json", "--validate"));
     if (args.has("--help")) {
-      System.out.print(HELP);
+      System.out.print(help(program));
       return;
     }
     if (!args.positional().isEmpty()) {
@@ -106,7 +112,9 @@ final class IdCommand {
             + (args.has("--validate") ? 1 : 0);
     if (modes != 1) {
       throw new UsageException(
-          "give exactly one of --sweep NAME, --input FILE or --validate. See: scalinglab id --help");
+          "give exactly one of --sweep NAME, --input FILE or --validate. See: "
+              + program
+              + " --help");
     }
     if (args.has("--validate")) {
       validate(args.getInt("--n", 2500, 100), args.getInt("--seeds", 3, 1));
@@ -140,7 +148,7 @@ final class IdCommand {
    * Estimates every run of {@code sweep} and writes the results (what {@code --sweep} does; the
    * demo calls it too).
    */
-  static IdJob.Result sweep(
+  public static IdJob.Result sweep(
       SparkSession spark,
       ScalinglabConfig config,
       List<IdConfig> ids,
@@ -181,7 +189,7 @@ final class IdCommand {
   }
 
   /** Prints a sweep's estimates, one line per activation file. */
-  static void print(IdJob.Result r) {
+  public static void print(IdJob.Result r) {
     Console.plain(
         String.format(
             Locale.ROOT,
@@ -355,17 +363,9 @@ final class IdCommand {
     Console.plain(Validation.markdown(rows, n, 20, seeds));
   }
 
+  /** The config of the shared flags, with the estimator flags as {@code id.*} overrides. */
   private static ScalinglabConfig config(Args args) {
-    List<Path> files = new ArrayList<>();
-    for (String f : args.all("--config")) {
-      Path p = Path.of(f);
-      if (!Files.isRegularFile(p)) {
-        throw InputException.of(
-            f, "config file not found (--config)", "Give the path of a .conf file");
-      }
-      files.add(p);
-    }
-    List<String> overrides = new ArrayList<>(JobOptions.overrides(args));
+    List<String> overrides = new ArrayList<>();
     for (String key : List.of("estimator", "k", "combine", "metric", "protocol")) {
       if (args.has("--" + key)) {
         String value = args.get("--" + key, null);
@@ -378,7 +378,7 @@ final class IdCommand {
         overrides.add("id." + key + "=" + JobOptions.quote(value));
       }
     }
-    return ScalinglabConfig.load(files, overrides);
+    return JobOptions.config(args, overrides);
   }
 
   private static String compact(ObjectNode node) {

@@ -1,4 +1,4 @@
-package io.scalinglab.cli;
+package io.scalinglab.analysis;
 
 import io.scalinglab.analysis.fit.Estimate;
 import io.scalinglab.analysis.job.AnalyzeJob;
@@ -6,6 +6,7 @@ import io.scalinglab.analysis.sweep.DatasetResult;
 import io.scalinglab.analysis.theory.Comparison;
 import io.scalinglab.analysis.theory.Interval;
 import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.AnalysisConfig;
@@ -21,13 +22,14 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * {@code scalinglab analyze}: scaling-law fits, theory predictions, figures and {@code report.html}
- * for a sweep in the results store.
+ * The {@code analyze} command: scaling-law fits, theory predictions, figures and {@code
+ * report.html} for a sweep in the results store. {@code bin/scalinglab analyze} and {@link
+ * AnalysisMain} under spark-submit both run it.
  */
-final class AnalyzeCommand {
-  static final String HELP =
+public final class AnalyzeCommand {
+  private static final String HELP =
       """
-      usage: scalinglab analyze --sweep NAME [flags]
+      usage: {program} --sweep NAME [flags]
 
       Reads <store>/<sweep>/results.csv (or .parquet: one row per run) and, when the id job has
       run, id/estimates.csv and the ablation tables; fits power laws along the data and model
@@ -46,7 +48,7 @@ final class AnalyzeCommand {
         analysis.id.estimator=mle       analysis.id.metric, .protocol, .k ("" / 0: any)
 
       example:
-        scalinglab analyze --sweep owt-data --store hdfs://namenode:8020/sl \\
+        {program} --sweep owt-data --store hdfs://namenode:8020/sl \\
           --set analysis.theory.error=root
 
       flags:
@@ -56,12 +58,18 @@ final class AnalyzeCommand {
 
   private AnalyzeCommand() {}
 
-  static void run(String[] argv) {
+  /** The help text, with {@code program} as the command line in front of the flags. */
+  public static String help(String program) {
+    return HELP.replace("{program}", program);
+  }
+
+  /** Parses {@code argv} (the flags) and analyses the sweep. */
+  public static void run(String program, String[] argv) {
     Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
     withValue.add("--sweep");
     Args args = Args.parse("analyze", argv, withValue, JobOptions.SWITCHES);
     if (args.has("--help")) {
-      System.out.print(HELP);
+      System.out.print(help(program));
       return;
     }
     if (!args.positional().isEmpty()) {
@@ -69,7 +77,7 @@ final class AnalyzeCommand {
           "unexpected argument '" + args.positional().get(0) + "'; name the sweep with --sweep");
     }
     if (!args.has("--sweep")) {
-      throw new UsageException("--sweep is required. See: scalinglab analyze --help");
+      throw new UsageException("--sweep is required. See: " + program + " --help");
     }
     ScalinglabConfig config = JobOptions.config(args);
     AnalyzeJob.Result r = analyze(config, args.get("--sweep", null), Console::line);
@@ -80,7 +88,8 @@ final class AnalyzeCommand {
    * Analyses {@code sweep} (what {@code analyze} does; the demo calls it too). Spark starts only if
    * a table exists as Parquet alone, and is stopped again.
    */
-  static AnalyzeJob.Result analyze(ScalinglabConfig config, String sweep, Consumer<String> log) {
+  public static AnalyzeJob.Result analyze(
+      ScalinglabConfig config, String sweep, Consumer<String> log) {
     AnalysisConfig settings = AnalysisConfig.of(config);
     LazySpark spark = new LazySpark(config);
     try {
@@ -91,7 +100,8 @@ final class AnalyzeCommand {
     }
   }
 
-  static void print(AnalyzeJob.Result r) {
+  /** Prints each dataset's fits beside the theory's predictions, and where the report is. */
+  public static void print(AnalyzeJob.Result r) {
     for (DatasetResult d : r.analysis().datasets()) {
       Console.plain(
           String.format(

@@ -1,0 +1,215 @@
+package io.scalinglab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.scalinglab.core.testing.MiniHdfs;
+import io.scalinglab.core.testing.SharedData;
+import io.scalinglab.trainer.tokenize.Tokenizers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trainer job's shaded jar submitted by {@code deploy/submit --target standalone} to a real
+ * Spark standalone cluster (Master, Worker, executors and driver each their own JVM, see {@link
+ * StandaloneCluster}), with the results store on a MiniDFSCluster in this JVM: the prepare stage,
+ * then a two-run sweep whose runs train in the executors.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+  @TempDir static Path tmp;
+  static MiniHdfs hdfs;
+  static StandaloneCluster cluster;
+  static Path config;
+  static boolean prepared;
+
+  @BeforeAll
+  static void start() throws IOException {
+    hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
+    String corpus = hdfs.uri() + "/corpora/train-sample.txt";
+    hdfs.fs()
+        .copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(
+                SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
+            new org.apache.hadoop.fs.Path(corpus));
+    config = tmp.resolve("cluster-sweep.conf");
+    Files.writeString(
+        config,
+        """
+        store.root = "%s/store"
+        dataset {
+          name = "tinystories-sample"
+          source.paths = ["%s"]
+          tokenizer = "byte"
+          val-fraction = 0.05
+          subsets.fractions = [0.5, 1.0]
+        }
+        model { n-layer = 1, n-head = 2, n-embd = 32, block-size = 32 }
+        train {
+          sweep = "cluster"
+          batch-size = 4
+          max-steps = 20
+          decay-steps = 20
+          warmup-steps = 2
+          eval-interval = 10
+          eval-batches = 2
+          checkpoint-interval = 10
+          log-interval = 10
+          activations { documents = 4, per-document = 4 }
+        }
+        sweep { subsets = ["f0.5", "f1"], progress-interval = 5 }
+        """
+            .formatted(hdfs.uri(), corpus));
+    Path work = Path.of(System.getProperty("scalinglab.it.work", "target/standalone"));
+    cluster = StandaloneCluster.start(work.resolve("trainer"), 2, "2g");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (hdfs != null) {
+      hdfs.close();
+    }
+  }
+
+  /** Submits the trainer job's {@code subcommand} with the test's config file. */
+  static StandaloneCluster.Submission submit(String subcommand, Duration timeout) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--jar",
+            StandaloneCluster.jobJar("trainer-job").toString(),
+            "--driver-memory",
+            "1g",
+            "--executor-memory",
+            "1g",
+            "--native-memory",
+            "1g",
+            "trainer",
+            subcommand,
+            "--config",
+            config.toString(),
+            "--",
+            "--conf",
+            "spark.ui.enabled=false",
+            // One DataNode: one replica, and no 400 ms back-off on each file's close.
+            "--conf",
+            "spark.hadoop.dfs.replication=1",
+            "--conf",
+            "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
+    StandaloneCluster.Submission s = cluster.submit(timeout, args);
+    assertEquals(0, s.exitCode(), () -> subcommand + " failed on the cluster:" + cluster.logs());
+    return s;
+  }
+
+  static void prepareOnce() {
+    if (!prepared) {
+      submit("prepare", Duration.ofMinutes(4));
+      prepared = true;
+    }
+  }
+
+  @Test
+  @Order(1)
+  void preparesTheCorpusIntoHdfs() throws IOException {
+    StandaloneCluster.Submission s = submit("prepare", Duration.ofMinutes(4));
+    prepared = true;
+    assertTrue(s.output().contains("train tokens"), s.output());
+
+    FileSystem fs = hdfs.fs();
+    FileStatus[] datasets = fs.globStatus(new org.apache.hadoop.fs.Path("/store/data/*/byte"));
+    assertEquals(1, datasets.length, "one prepared dataset: " + Arrays.toString(datasets));
+    JsonNode manifest;
+    try (InputStream in =
+        fs.open(new org.apache.hadoop.fs.Path(datasets[0].getPath(), "manifest.json"))) {
+      manifest = new ObjectMapper().readTree(in);
+    }
+    List<String> docs = PrepareIT.documents("tinystories/train-sample.txt", "text", "text", null);
+    long tokens = 0;
+    for (String d : docs) {
+      tokens += Tokenizers.forName("byte").encodeDocument(d).length;
+    }
+    JsonNode train = manifest.path("train");
+    JsonNode val = manifest.path("val");
+    assertEquals(
+        docs.size(),
+        train.path("documents").asLong() + val.path("documents").asLong(),
+        manifest.toString());
+    assertEquals(
+        tokens,
+        train.path("tokens").asLong() + val.path("tokens").asLong(),
+        "every byte and one EOT per document");
+    long bytes = 0;
+    for (String split : List.of("train", "val")) {
+      for (FileStatus f :
+          fs.listStatus(new org.apache.hadoop.fs.Path(datasets[0].getPath(), split))) {
+        bytes += f.getLen();
+      }
+    }
+    assertEquals(2 * tokens, bytes, "uint16 shards");
+  }
+
+  @Test
+  @Order(2)
+  void trainsATwoRunSweepInTheExecutors() throws IOException {
+    prepareOnce();
+    StandaloneCluster.Submission s = submit("sweep", Duration.ofMinutes(6));
+    assertTrue(s.output().contains("sweep cluster done"), s.output());
+
+    String csv;
+    try (InputStream in =
+        hdfs.fs().open(new org.apache.hadoop.fs.Path("/store/cluster/results.csv"))) {
+      csv = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+    List<String> lines = csv.lines().toList();
+    assertEquals(3, lines.size(), "a header and two runs:\n" + csv);
+    List<String> header = Arrays.asList(lines.get(0).split(","));
+    int status = header.indexOf("status");
+    int runId = header.indexOf("run_id");
+    for (String row : lines.subList(1, 3)) {
+      String[] cells = row.split(",", -1);
+      assertEquals("done", cells[status], row);
+      assertTrue(
+          hdfs.fs()
+              .exists(
+                  new org.apache.hadoop.fs.Path(
+                      "/store/cluster/runs/" + cells[runId] + "/result.json")),
+          "result.json of " + cells[runId]);
+    }
+    // The runs trained in an executor JVM the Worker started, not in the driver.
+    assertTrue(executorLogsMention("Finished task"), cluster::logs);
+  }
+
+  private static boolean executorLogsMention(String text) throws IOException {
+    Path work = Path.of(System.getProperty("scalinglab.it.work", "target/standalone"));
+    try (Stream<Path> s = Files.walk(work.resolve("trainer/worker"))) {
+      for (Path p : s.filter(p -> p.getFileName().toString().equals("stderr")).toList()) {
+        if (Files.readString(p, StandardCharsets.UTF_8).contains(text)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
