@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The trainer job's shaded jar submitted by {@code deploy/submit --target standalone} to a real
  * Spark standalone cluster (Master, Worker, executors and driver each their own JVM, see {@link
- * StandaloneCluster}), with the results store on a MiniDFSCluster in this JVM: the prepare stage,
- * then a two-run sweep whose runs train in the executors.
+ * StandaloneCluster}), with the results store on a MiniDFSCluster in this JVM: the prepare stage, a
+ * two-run sweep whose runs train in the executors, then the id and analysis jobs' jars on its
+ * results.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
@@ -41,6 +42,7 @@ class StandaloneClusterIT {
   static StandaloneCluster cluster;
   static Path config;
   static boolean prepared;
+  static boolean swept;
 
   @BeforeAll
   static void start() throws IOException {
@@ -74,7 +76,7 @@ class StandaloneClusterIT {
           eval-batches = 2
           checkpoint-interval = 10
           log-interval = 10
-          activations { documents = 4, per-document = 4 }
+          activations { documents = 25, per-document = 8 }
         }
         sweep { subsets = ["f0.5", "f1"], progress-interval = 5 }
         """
@@ -95,19 +97,26 @@ class StandaloneClusterIT {
 
   /** Submits the trainer job's {@code subcommand} with the test's config file. */
   static StandaloneCluster.Submission submit(String subcommand, Duration timeout) {
+    return submit("trainer", timeout, subcommand);
+  }
+
+  /** Submits {@code job} ({@code trainer}, {@code id}, {@code analysis}) with the config file. */
+  static StandaloneCluster.Submission submit(String job, Duration timeout, String... jobArgs) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
             "--jar",
-            StandaloneCluster.jobJar("trainer-job").toString(),
+            StandaloneCluster.jobJar(job + "-job").toString(),
             "--driver-memory",
             "1g",
             "--executor-memory",
             "1g",
             "--native-memory",
             "1g",
-            "trainer",
-            subcommand,
+            job));
+    args.addAll(List.of(jobArgs));
+    args.addAll(
+        List.of(
             "--config",
             config.toString(),
             "--",
@@ -119,7 +128,10 @@ class StandaloneClusterIT {
             "--conf",
             "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
     StandaloneCluster.Submission s = cluster.submit(timeout, args);
-    assertEquals(0, s.exitCode(), () -> subcommand + " failed on the cluster:" + cluster.logs());
+    assertEquals(
+        0,
+        s.exitCode(),
+        () -> job + " " + List.of(jobArgs) + " failed on the cluster:" + cluster.logs());
     return s;
   }
 
@@ -127,6 +139,14 @@ class StandaloneClusterIT {
     if (!prepared) {
       submit("prepare", Duration.ofMinutes(4));
       prepared = true;
+    }
+  }
+
+  static void sweepOnce() {
+    prepareOnce();
+    if (!swept) {
+      submit("sweep", Duration.ofMinutes(6));
+      swept = true;
     }
   }
 
@@ -175,6 +195,7 @@ class StandaloneClusterIT {
   void trainsATwoRunSweepInTheExecutors() throws IOException {
     prepareOnce();
     StandaloneCluster.Submission s = submit("sweep", Duration.ofMinutes(6));
+    swept = true;
     assertTrue(s.output().contains("sweep cluster done"), s.output());
 
     String csv;
@@ -199,6 +220,23 @@ class StandaloneClusterIT {
     }
     // The runs trained in an executor JVM the Worker started, not in the driver.
     assertTrue(executorLogsMention("Finished task"), cluster::logs);
+  }
+
+  @Test
+  @Order(3)
+  void theIdAndAnalysisJobsReadTheSweepFromTheStore() throws IOException {
+    sweepOnce();
+    // On a cluster the id job's neighbour search runs as Spark tasks (id.knn.engine = auto).
+    StandaloneCluster.Submission id =
+        submit("id", Duration.ofMinutes(4), "--sweep", "cluster", "--k", "10");
+    assertTrue(id.output().contains("2 runs (2 estimated now)"), id.output());
+    assertTrue(hdfs.fs().exists(new org.apache.hadoop.fs.Path("/store/cluster/id/estimates.csv")));
+
+    StandaloneCluster.Submission analysis =
+        submit("analysis", Duration.ofMinutes(4), "--sweep", "cluster");
+    assertTrue(analysis.output().contains("report: "), analysis.output());
+    assertTrue(
+        hdfs.fs().exists(new org.apache.hadoop.fs.Path("/store/cluster/analysis/report.html")));
   }
 
   private static boolean executorLogsMention(String text) throws IOException {
