@@ -50,7 +50,7 @@ class TrainerMainTest {
     String[] typo = run("prepair");
     assertEquals("2", typo[0]);
     assertTrue(typo[1].contains("did you mean prepare?"), typo[1]);
-    String[] flag = run("sweep", "--confg", "s.conf");
+    String[] flag = run("sweep", "--configs", "s.conf");
     assertEquals("2", flag[0]);
     assertTrue(flag[1].contains("did you mean --config?"), flag[1]);
     String[] missing = run("prepare", "--config", "no-such-file.conf");

@@ -132,7 +132,8 @@ public final class Args {
   public static String closest(String name, List<String> known) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
-    for (String k : known) {
+    // sorted: of two equally close names the same one wins on every run (flag sets are unordered)
+    for (String k : known.stream().sorted().toList()) {
       int d = Closest.distance(name, k);
       if (d < bestDistance) {
         bestDistance = d;
