@@ -76,18 +76,26 @@ final class BenchCommand {
             Set.of("--help"));
     if (args.positional().isEmpty()) {
       System.out.print(
-          "usage: scalinglab bench tokenize|train|id [flags]; 'scalinglab bench <name> --help'\n\n"
+          "usage: scalinglab bench tokenize|train|id|sweep [flags];"
+              + " 'scalinglab bench <name> --help'\n\n"
               + HELP
               + "\n"
               + TrainBench.HELP
               + "\n"
-              + IdBench.HELP);
+              + IdBench.HELP
+              + "\n"
+              + SweepBench.HELP);
       return;
     }
     if (args.has("--help")) {
       String what = args.positional().get(0);
       System.out.print(
-          what.equals("train") ? TrainBench.HELP : what.equals("id") ? IdBench.HELP : HELP);
+          switch (what) {
+            case "train" -> TrainBench.HELP;
+            case "id" -> IdBench.HELP;
+            case "sweep" -> SweepBench.HELP;
+            default -> HELP;
+          });
       return;
     }
     String what = args.positional().get(0);
@@ -95,9 +103,10 @@ final class BenchCommand {
       case "tokenize" -> tokenize(args);
       case "train" -> TrainBench.run(args);
       case "id" -> IdBench.run(args);
+      case "sweep" -> SweepBench.run(args);
       default ->
           throw new UsageException(
-              "unknown benchmark '" + what + "'; available: tokenize, train, id");
+              "unknown benchmark '" + what + "'; available: tokenize, train, id, sweep");
     }
   }
 

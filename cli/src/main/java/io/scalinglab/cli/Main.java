@@ -5,6 +5,7 @@ import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.ExitStatus;
 import io.scalinglab.id.IdCommand;
 import io.scalinglab.trainer.PrepareCommand;
+import io.scalinglab.trainer.SweepCommand;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,11 +20,12 @@ public final class Main {
       commands:
         prepare   tokenize a corpus into train/validation token shards in the results store
         train     train one GPT on a prepared dataset (resumes from its last checkpoint)
+        sweep     train every (model size, data size, seed) of a sweep, one Spark task per run
         id        intrinsic dimension of activations or any .npy / Parquet embeddings
         fit       fit a scaling law (power, offset, Chinchilla) to any CSV table
         analyze   scaling-law fits, theory predictions, figures and report.html for a sweep
         demo      run the jobs end to end on corpora that ship with Maven Central packages
-        bench     measure a stage: bench tokenize | bench train | bench id
+        bench     measure a stage: bench tokenize | train | id | sweep
         help      this text; 'scalinglab <command> --help' shows a command's flags
 
       Configs are HOCON, layered: reference.conf <- dataset <- model family <- sweep <- --set.
@@ -52,6 +54,7 @@ public final class Main {
             case "prepare" -> PrepareCommand.run("scalinglab", rest);
             case "demo" -> DemoCommand.run(rest);
             case "train" -> TrainCommand.run(rest);
+            case "sweep" -> SweepCommand.run("scalinglab", rest);
             case "id" -> IdCommand.run("scalinglab id", rest);
             case "fit" -> FitCommand.run(rest);
             case "analyze" -> AnalyzeCommand.run("scalinglab analyze", rest);
@@ -60,7 +63,9 @@ public final class Main {
             default ->
                 throw Args.unknownCommand(
                     command,
-                    List.of("prepare", "train", "id", "fit", "analyze", "demo", "bench", "help"));
+                    List.of(
+                        "prepare", "train", "sweep", "id", "fit", "analyze", "demo", "bench",
+                        "help"));
           }
         });
   }
