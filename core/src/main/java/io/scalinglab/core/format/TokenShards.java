@@ -144,19 +144,28 @@ public final class TokenShards {
 
   private static int checkToken(int token, int position, int vocabSize, String name) {
     if (vocabSize > 0 && token >= vocabSize) {
-      throw InputException.of(
-          name,
-          "token "
-              + token
-              + " at position "
-              + position
-              + " is outside the vocabulary of "
-              + vocabSize
-              + " tokens",
-          "Was the shard prepared with another tokenizer? Prepare the data again with this"
-              + " run's tokenizer, or point the run at data prepared with it");
+      throw outsideVocabulary(name, token, position, vocabSize);
     }
     return token;
+  }
+
+  /**
+   * The error for token {@code token} at {@code position} of shard {@code name} lying outside a
+   * vocabulary of {@code vocabSize} tokens, for readers that check tokens as they read them.
+   */
+  public static InputException outsideVocabulary(
+      String name, int token, long position, int vocabSize) {
+    return InputException.of(
+        name,
+        "token "
+            + token
+            + " at position "
+            + position
+            + " is outside the vocabulary of "
+            + vocabSize
+            + " tokens",
+        "Was the shard prepared with another tokenizer? Prepare the data again with this"
+            + " run's tokenizer, or point the run at data prepared with it");
   }
 
   private static InputException oddLength(long bytes, String name) {

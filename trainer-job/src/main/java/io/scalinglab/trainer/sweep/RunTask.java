@@ -11,11 +11,14 @@ import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
+import io.scalinglab.trainer.train.TokenCache;
 import io.scalinglab.trainer.train.Trainer;
+import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.resource.ResourceInformation;
@@ -76,7 +79,7 @@ final class RunTask implements Function<String, String> {
         gpu == null ? "" : " on GPU " + gpu);
     RunResult r;
     try {
-      r = new Trainer(store, spec, LOG::info, listener).run();
+      r = new Trainer(store, spec, LOG::info, listener, tokenCache()).run();
     } catch (RuntimeException | Error e) {
       metrics.finished("failed");
       throw e;
@@ -84,6 +87,17 @@ final class RunTask implements Function<String, String> {
     metrics.finished(r.status());
     listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
     return r.toJson().toString();
+  }
+
+  /**
+   * A token cache in the folder Spark gives the task for files ({@code SparkFiles}): the executor's
+   * working folder, which goes with its container (YARN, Kubernetes) or with the worker's cleanup
+   * (standalone), or in local mode a temporary folder removed when Spark stops. It is shared, so
+   * the runs this executor trains on one dataset copy it once.
+   */
+  private static TokenCache tokenCache() {
+    return TokenCache.shared(
+        Paths.get(SparkFiles.getRootDirectory(), "scalinglab-tokens").toAbsolutePath());
   }
 
   /** The first GPU address Spark assigned to this task, or null on a cluster without GPUs. */

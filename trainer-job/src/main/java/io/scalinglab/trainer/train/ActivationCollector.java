@@ -37,7 +37,7 @@ final class ActivationCollector {
     TrainSettings.Activations a = spec.train().activations();
     int block = spec.model().blockSize();
     int width = spec.model().nEmbd();
-    List<int[]> docs = val.documents(a.documents());
+    List<int[]> docs = val.documents(a.documents(), block); // cut to the context below anyway
     if (docs.isEmpty()) {
       log.accept("no validation documents: no activations collected");
       return;

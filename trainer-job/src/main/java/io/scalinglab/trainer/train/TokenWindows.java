@@ -17,7 +17,13 @@ import java.util.SplittableRandom;
  * give the same batch, so a run resumed at step k sees the batches the uninterrupted run would have
  * seen without any generator state in the checkpoint. Only the first {@code usableTokens} tokens
  * are drawn from, so a data-size subset is a prefix of the split. Instances are immutable and
- * thread-safe; the token array is shared, not copied.
+ * thread-safe; the tokens are shared, not copied.
+ *
+ * <p>Start offsets are {@code long}, as OpenWebText's 9e9 tokens need, but a prefix of fewer than
+ * {@code 2^31 + block} tokens draws them with {@link SplittableRandom#nextInt(int)}, exactly as
+ * when the tokens were an {@code int[]}: runs resumed from older checkpoints, and trajectories
+ * compared across versions, see the same batches. Only larger prefixes use {@link
+ * SplittableRandom#nextLong(long)}.
  */
 public final class TokenWindows {
   /** Odd 64-bit constant of {@link SplittableRandom}'s gamma (the golden ratio), to spread keys. */
@@ -28,8 +34,8 @@ public final class TokenWindows {
 
   private static final long FIXED_STREAM = 2;
 
-  private final int[] tokens;
-  private final int usable;
+  private final TokenSource tokens;
+  private final long usable;
   private final int block;
   private final long seed;
 
@@ -44,16 +50,30 @@ public final class TokenWindows {
    *     {@code usableTokens <= block} (no window of {@code block + 1} tokens fits)
    */
   public TokenWindows(int[] tokens, long usableTokens, int block, long seed) {
+    this(TokenSource.of(tokens), usableTokens, block, seed);
+  }
+
+  /**
+   * Windows over the first {@code usableTokens} tokens of {@code tokens}.
+   *
+   * @param tokens the split's tokens
+   * @param usableTokens how many leading tokens to use, at most {@code tokens.length()}
+   * @param block the context length, positive
+   * @param seed the run's data seed
+   * @throws IllegalArgumentException if {@code block < 1}, {@code usableTokens > tokens.length()},
+   *     or {@code usableTokens <= block} (no window of {@code block + 1} tokens fits)
+   */
+  public TokenWindows(TokenSource tokens, long usableTokens, int block, long seed) {
     requireNonNull(tokens, "tokens");
     if (block < 1) {
       throw new IllegalArgumentException("'" + block + "' in block is invalid: must be positive");
     }
-    if (usableTokens > tokens.length) {
+    if (usableTokens > tokens.length()) {
       throw new IllegalArgumentException(
           "'"
               + usableTokens
               + "' in usableTokens is invalid: the split has only "
-              + tokens.length
+              + tokens.length()
               + " tokens");
     }
     if (usableTokens <= block) {
@@ -65,7 +85,7 @@ public final class TokenWindows {
               + " tokens. Use more data or a shorter block");
     }
     this.tokens = tokens;
-    this.usable = (int) usableTokens;
+    this.usable = usableTokens;
     this.block = block;
     this.seed = seed;
   }
@@ -135,14 +155,23 @@ public final class TokenWindows {
   private Batch draw(SplittableRandom random, int batchSize) {
     int[] x = new int[batchSize * block];
     int[] y = new int[batchSize * block];
-    // nanoGPT: ix = torch.randint(len(data) - block_size, ...), i.e. [0, len - block - 1].
-    int starts = usable - block;
+    int[] window = new int[block + 1];
     for (int b = 0; b < batchSize; b++) {
-      int i = random.nextInt(starts);
-      System.arraycopy(tokens, i, x, b * block, block);
-      System.arraycopy(tokens, i + 1, y, b * block, block);
+      tokens.read(start(random), window, 0, block + 1);
+      System.arraycopy(window, 0, x, b * block, block);
+      System.arraycopy(window, 1, y, b * block, block);
     }
     return new Batch(x, y, batchSize, block);
+  }
+
+  /**
+   * A window's first position, uniform in {@code [0, usable - block - 1]} as nanoGPT's {@code ix =
+   * torch.randint(len(data) - block_size, ...)}. {@code nextInt} while the range fits an int, the
+   * draw of every earlier version; {@code nextLong} beyond, where no earlier version could go.
+   */
+  long start(SplittableRandom random) {
+    long starts = usable - block;
+    return starts <= Integer.MAX_VALUE ? random.nextInt((int) starts) : random.nextLong(starts);
   }
 
   /** Stafford's variant 13 of MurmurHash3's 64-bit finalizer, as {@link SplittableRandom} uses. */

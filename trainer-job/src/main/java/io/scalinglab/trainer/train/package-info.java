@@ -4,7 +4,9 @@
  * io.scalinglab.trainer.train.LrSchedule}), AdamW with decoupled weight decay on matrices only
  * ({@link io.scalinglab.trainer.train.AdamW}), global-norm gradient clipping ({@link
  * io.scalinglab.trainer.train.GradClip}), seeded random token windows ({@link
- * io.scalinglab.trainer.train.TokenWindows}), the FLOP estimate behind MFU ({@link
+ * io.scalinglab.trainer.train.TokenWindows}) over a split's tokens in the heap or memory-mapped
+ * from local copies of its shards ({@link io.scalinglab.trainer.train.TokenSource}, {@link
+ * io.scalinglab.trainer.train.TokenCache}), the FLOP estimate behind MFU ({@link
  * io.scalinglab.trainer.train.Flops}) and atomic checkpoints in the results store ({@link
  * io.scalinglab.trainer.train.Checkpoints}). Each copies the semantics of nanoGPT's {@code
  * train.py} or of the PyTorch function it calls, cited where it does, so a run here and a nanoGPT

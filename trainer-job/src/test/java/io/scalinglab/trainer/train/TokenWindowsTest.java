@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -108,5 +109,125 @@ class TokenWindowsTest {
     assertThrows(IllegalArgumentException.class, () -> windows(0).batch(0, 0, 0));
     assertThrows(
         IllegalArgumentException.class, () -> new TokenWindows.Batch(new int[3], new int[3], 2, 2));
+  }
+
+  /**
+   * Start offsets that the {@code int[]}-only implementation (before token sources) drew over
+   * 100,000 tokens with 90,000 usable, block 64, batch 4: runs resume from checkpoints and compare
+   * trajectories, so these must never change.
+   */
+  @Test
+  void theWindowsOfEarlierVersionsAreDrawnUnchanged() {
+    int[] tokens = IntStream.range(0, 100_000).toArray();
+    long[] seeds = {0, 7, 12345};
+    int[][][] golden = {
+      {
+        {2956, 15985, 28933, 72987}, {70251, 36816, 17566, 13072},
+        {52438, 15843, 75765, 25859}, {32760, 25538, 83382, 37606},
+        {9425, 78682, 89337, 87905}, {87663, 81383, 79238, 85425}
+      },
+      {
+        {65496, 58229, 84957, 25451}, {34121, 25329, 68094, 2918},
+        {76106, 3410, 48523, 1248}, {28158, 51481, 80221, 47138},
+        {21988, 64298, 41010, 22235}, {52979, 63138, 62485, 53813}
+      },
+      {
+        {11850, 37320, 67292, 74761}, {56496, 19143, 72675, 55944},
+        {16321, 37934, 88665, 28551}, {18156, 12899, 60137, 18040},
+        {8505, 49033, 44759, 41948}, {6761, 42944, 3440, 50813}
+      }
+    };
+    int[] fixed = {75301, 71941, 62303, 85783, 17420, 47128, 23984, 67039};
+    for (int s = 0; s < seeds.length; s++) {
+      TokenWindows w = new TokenWindows(tokens, 90_000, 64, seeds[s]);
+      for (int step = 0; step < 3; step++) {
+        for (int micro = 0; micro < 2; micro++) {
+          assertArrayEquals(
+              golden[s][2 * step + micro],
+              starts(w.batch(step, micro, 4)),
+              "seed " + seeds[s] + " step " + step + " micro " + micro);
+        }
+      }
+      List<TokenWindows.Batch> f = w.fixedBatches(2, 4, 99);
+      int[] got = new int[8];
+      System.arraycopy(starts(f.get(0)), 0, got, 0, 4);
+      System.arraycopy(starts(f.get(1)), 0, got, 4, 4);
+      assertArrayEquals(fixed, got);
+    }
+  }
+
+  /** Tokens are their positions here, so a row's first input token is its start. */
+  private static int[] starts(TokenWindows.Batch b) {
+    int[] out = new int[b.batchSize()];
+    for (int row = 0; row < out.length; row++) {
+      out[row] = b.x()[row * b.block()];
+    }
+    return out;
+  }
+
+  /**
+   * 3e9 tokens that exist only as a function of their position, a split too large for an int
+   * offset, to check the long arithmetic without storage. It remembers where it was read.
+   */
+  private static final class Synthetic implements TokenSource {
+    static final long LENGTH = 3_000_000_000L;
+    final List<Long> offsets = new java.util.ArrayList<>();
+
+    static int token(long position) {
+      return (int) ((position * 0x9E3779B97F4A7C15L) >>> 48); // a uint16 that varies with position
+    }
+
+    @Override
+    public long length() {
+      return LENGTH;
+    }
+
+    @Override
+    public void read(long offset, int[] dst, int dstOffset, int count) {
+      ArrayTokens.checkRange(offset, count, LENGTH, dst, dstOffset);
+      offsets.add(offset);
+      for (int j = 0; j < count; j++) {
+        dst[dstOffset + j] = token(offset + j);
+      }
+    }
+  }
+
+  @Test
+  void splitsLargerThanAnIntAreDrawnFromWholeWithLongOffsets() {
+    Synthetic source = new Synthetic();
+    long usable = Synthetic.LENGTH - 1000;
+    TokenWindows w = new TokenWindows(source, usable, BLOCK, 5);
+    long beyondInt = 0;
+    for (int step = 0; step < 100; step++) {
+      int before = source.offsets.size();
+      TokenWindows.Batch b = w.batch(step, 0, 8);
+      for (int row = 0; row < 8; row++) {
+        long start = source.offsets.get(before + row);
+        assertTrue(start >= 0 && start <= usable - BLOCK - 1, "start " + start);
+        beyondInt += start > Integer.MAX_VALUE ? 1 : 0;
+        for (int j = 0; j < BLOCK; j++) {
+          assertEquals(Synthetic.token(start + j), b.x()[row * BLOCK + j]);
+          assertEquals(Synthetic.token(start + j + 1), b.y()[row * BLOCK + j]);
+        }
+      }
+    }
+    // 28% of [0, 3e9) lies above 2^31: none of 800 draws landing there has probability 1e-115.
+    assertTrue(beyondInt > 0, "no start above Integer.MAX_VALUE");
+    assertEquals(usable, w.usableTokens());
+  }
+
+  @Test
+  void startsUseNextIntUpToTheLargestIntRangeAndNextLongBeyond() {
+    long intRange = (long) Integer.MAX_VALUE + BLOCK; // usable - block = Integer.MAX_VALUE
+    TokenWindows atInt = new TokenWindows(new Synthetic(), intRange, BLOCK, 0);
+    TokenWindows beyond = new TokenWindows(new Synthetic(), intRange + 1, BLOCK, 0);
+    for (long seed = 0; seed < 20; seed++) {
+      assertEquals(
+          new SplittableRandom(seed).nextInt(Integer.MAX_VALUE),
+          atInt.start(new SplittableRandom(seed)));
+      assertEquals(
+          new SplittableRandom(seed).nextLong(Integer.MAX_VALUE + 1L),
+          beyond.start(new SplittableRandom(seed)));
+    }
   }
 }
