@@ -3,8 +3,10 @@ package io.scalinglab.cli;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
 import io.scalinglab.trainer.train.Trainer;
@@ -53,7 +55,19 @@ final class TrainCommand {
             spec.model().totalParams(),
             spec.model().nonEmbeddingParams(),
             spec.subsetTokens()));
-    RunResult r = new Trainer(store, spec, Console::line).run();
+    MetricsListener metrics =
+        MetricsListener.start(
+            config,
+            spec,
+            TrainSettings.fromConfig(config.resolved()).sweep(),
+            config.dataset().name());
+    RunResult r;
+    try {
+      r = new Trainer(store, spec, Console::line, metrics).run();
+    } catch (RuntimeException e) {
+      metrics.failed();
+      throw e;
+    }
     Console.plain(spec.runDir().toString());
     if (r.status().equals("diverged")) {
       throw new ScalinglabException("the run diverged: " + r.reason());

@@ -2,13 +2,11 @@ package io.scalinglab.trainer.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
-import io.scalinglab.core.metrics.RunMetrics;
-import io.scalinglab.core.metrics.TrainMetrics;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
 import io.scalinglab.trainer.train.TokenCache;
@@ -66,10 +64,7 @@ final class RunTask implements Function<String, String> {
     ResultsStore store = ResultsStore.open(config.store().root(), hadoop.get());
     RunSpec spec = RunSpec.resolve(config, store);
     SweepSettings.Testing fault = SweepSettings.fromConfig(config.resolved()).testing();
-    RunMetrics metrics =
-        TrainMetrics.get()
-            .start(MetricsSettings.fromConfig(config.resolved()))
-            .forRun(sweepName, spec.runId(), spec.model().label(), dataset);
+    MetricsListener metrics = MetricsListener.start(config, spec, sweepName, dataset);
     Listener listener = new Listener(store, spec, attempt, fault, metrics);
     LOG.info(
         "sweep {} run {} attempt {}{}",
@@ -81,10 +76,9 @@ final class RunTask implements Function<String, String> {
     try {
       r = new Trainer(store, spec, LOG::info, listener, tokenCache()).run();
     } catch (RuntimeException | Error e) {
-      metrics.finished("failed");
+      metrics.failed();
       throw e;
     }
-    metrics.finished(r.status());
     listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
     return r.toJson().toString();
   }
@@ -118,7 +112,7 @@ final class RunTask implements Function<String, String> {
     private final RunSpec spec;
     private final int attempt;
     private final SweepSettings.Testing fault;
-    private final RunMetrics metrics;
+    private final MetricsListener metrics;
     private final String started = Instant.now().toString();
     private long lastWrite;
 
@@ -127,7 +121,7 @@ final class RunTask implements Function<String, String> {
         RunSpec spec,
         int attempt,
         SweepSettings.Testing fault,
-        RunMetrics metrics) {
+        MetricsListener metrics) {
       this.store = store;
       this.spec = spec;
       this.attempt = attempt;
@@ -136,19 +130,13 @@ final class RunTask implements Function<String, String> {
     }
 
     @Override
+    public void finished(RunResult result) {
+      metrics.finished(result);
+    }
+
+    @Override
     public void step(Trainer.StepStats s) {
-      metrics.step(
-          s.step(),
-          s.tokensSeen(),
-          s.trainLoss(),
-          s.lr(),
-          s.gradNorm(),
-          s.tokensPerSecond(),
-          s.mfu(),
-          s.stepSeconds());
-      if (!Double.isNaN(s.valLoss())) {
-        metrics.eval(s.valLoss());
-      }
+      metrics.step(s);
       long now = System.currentTimeMillis();
       if (now - lastWrite >= PROGRESS_EVERY_MS || s.step() == s.maxSteps()) {
         write(s.step(), s.maxSteps(), s.tokensPerStep(), s.tokensPerSecond(), s.trainLoss(), false);
