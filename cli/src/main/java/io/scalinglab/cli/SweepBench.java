@@ -47,7 +47,7 @@ final class SweepBench {
             "model.n-head=4",
             "model.block-size=64",
             "sweep.models=[{n-layer=2, n-embd=32}, {n-layer=2, n-embd=64}]",
-            "sweep.subsets=[f0.5, f1]",
+            "sweep.subsets=[t100000, f1]",
             "sweep.progress-interval=3600",
             "train.batch-size=8",
             "train.max-steps=" + steps,
@@ -63,7 +63,7 @@ final class SweepBench {
     Console.line(
         String.format(
             Locale.ROOT,
-            "4 runs (2l32w, 2l64w x f0.5, f1) of %d steps, %d repeats per core count, %d cores on"
+            "4 runs (2l32w, 2l64w x t100000, f1) of %d steps, %d repeats per core count, %d cores on"
                 + " this machine",
             steps,
             repeats,
