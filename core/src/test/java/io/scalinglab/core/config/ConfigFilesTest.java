@@ -43,6 +43,7 @@ class ConfigFilesTest {
                       MetricsSettings.fromConfig(c.resolved());
                       IdConfig.fromConfig(c.resolved());
                       AnalysisConfig.fromConfig(c.resolved());
+                      TestbedSettings.fromConfig(c.resolved());
                     },
                     file.toString());
     assertAll(shippedConfigs().stream().map(parses));
