@@ -114,15 +114,6 @@ public record RunSpec(
 
   /** The optimizer settings of {@link #train}. */
   public OptimConfig optim() {
-    return new OptimConfig(
-        train.lr(),
-        train.minLr(),
-        train.warmupSteps(),
-        train.decaySteps(),
-        train.beta1(),
-        train.beta2(),
-        train.eps(),
-        train.weightDecay(),
-        train.gradClip());
+    return OptimConfig.of(train);
   }
 }
