@@ -124,22 +124,12 @@ public final class Gpt {
 
   /** Every parameter by name, the arrays the graph trains (updating them in place updates it). */
   public Map<String, INDArray> params() {
-    Map<String, INDArray> m = new LinkedHashMap<>();
-    for (String n : paramNames) {
-      m.put(n, sd.getVariable(n).getArr());
-    }
-    return m;
+    return body.params();
   }
 
   /** Replaces every parameter's values (shapes must match), e.g. from a checkpoint. */
   public void loadParams(Map<String, INDArray> values) {
-    for (String n : paramNames) {
-      INDArray v = values.get(n);
-      if (v == null) {
-        throw new IllegalArgumentException("checkpoint lacks parameter " + n);
-      }
-      sd.getVariable(n).getArr().assign(v.reshape(sd.getVariable(n).getArr().shape()));
-    }
+    body.load(values);
   }
 
   /**

@@ -42,6 +42,7 @@ public final class TokenRegressor {
   private final RegressorConfig config;
   private final DataType dtype;
   private final SameDiff sd;
+  private final TransformerBlocks body;
   private final List<String> paramNames;
 
   /** A model seeded by {@code seed}, computing in float32. */
@@ -54,7 +55,7 @@ public final class TokenRegressor {
     this.config = requireNonNull(config, "config");
     this.dtype = requireNonNull(dtype, "dtype");
     this.sd = SameDiff.create();
-    TransformerBlocks body = new TransformerBlocks(sd, dtype, config.bias());
+    this.body = new TransformerBlocks(sd, dtype, config.bias());
     SplittableRandom rnd = new SplittableRandom(seed);
     int c = config.nEmbd();
     int t = config.tokens();
@@ -86,23 +87,12 @@ public final class TokenRegressor {
 
   /** Every parameter by name: the graph's own arrays (updating them in place updates it). */
   public Map<String, INDArray> params() {
-    Map<String, INDArray> m = new LinkedHashMap<>();
-    for (String n : paramNames) {
-      m.put(n, sd.getVariable(n).getArr());
-    }
-    return m;
+    return body.params();
   }
 
   /** Replaces every parameter's values (shapes must match), e.g. from a checkpoint. */
   public void loadParams(Map<String, INDArray> values) {
-    for (String n : paramNames) {
-      INDArray v = values.get(n);
-      if (v == null) {
-        throw new IllegalArgumentException("checkpoint lacks parameter " + n);
-      }
-      INDArray p = sd.getVariable(n).getArr();
-      p.assign(v.reshape(p.shape()).castTo(p.dataType()));
-    }
+    body.load(values);
   }
 
   /** The loss of one batch and the gradient of every parameter. */

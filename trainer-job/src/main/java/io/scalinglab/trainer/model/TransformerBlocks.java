@@ -3,7 +3,9 @@ package io.scalinglab.trainer.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -131,6 +133,27 @@ final class TransformerBlocks {
       return sd.nn.layerNorm(in, gain, b, false, 1);
     }
     return sd.nn.layerNorm(in, gain, false, 1);
+  }
+
+  /** Every parameter by name, in creation order: the graph's own arrays. */
+  Map<String, INDArray> params() {
+    Map<String, INDArray> m = new LinkedHashMap<>();
+    for (String n : paramNames) {
+      m.put(n, sd.getVariable(n).getArr());
+    }
+    return m;
+  }
+
+  /** Replaces every parameter's values (shapes must match), e.g. from a checkpoint. */
+  void load(Map<String, INDArray> values) {
+    for (String n : paramNames) {
+      INDArray v = values.get(n);
+      if (v == null) {
+        throw new IllegalArgumentException("checkpoint lacks parameter " + n);
+      }
+      INDArray p = sd.getVariable(n).getArr();
+      p.assign(v.reshape(p.shape()).castTo(p.dataType()));
+    }
   }
 
   /** A trained variable of the graph's data type, recorded as a parameter. */

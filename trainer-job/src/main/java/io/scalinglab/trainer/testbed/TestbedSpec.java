@@ -12,8 +12,11 @@ import io.scalinglab.core.store.Ids;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.RegressorConfig;
 import io.scalinglab.trainer.train.RegressionRun;
+import io.scalinglab.trainer.train.RunSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -36,19 +39,15 @@ public record TestbedSpec(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Keys of the train section that say how a run is shown or stored, not what it computes. */
-  private static final String[] PRESENTATION = {
-    "sweep",
-    "threads",
-    "log-interval",
-    "checkpoint-interval",
-    "keep-checkpoints",
-    "peak-flops",
-    "gpu",
-    "subset",
-    "eval-batches",
-    "activations"
-  };
+  /**
+   * Keys of the train section that do not change a testbed run: the corpus runs' presentation keys,
+   * and those a testbed run does not read (the subset, evaluation batches, activations).
+   */
+  private static final List<String> IGNORED =
+      Stream.concat(
+              RunSpec.PRESENTATION_KEYS.stream(),
+              Stream.of("subset", "eval-batches", "activations"))
+          .toList();
 
   /** Keys of the testbed section that choose runs rather than describe one. */
   private static final String[] PLANNING = {
@@ -86,7 +85,7 @@ public record TestbedSpec(
 
     ObjectNode identity = JSON.createObjectNode();
     ObjectNode problem = (ObjectNode) tree(config.sectionJson("testbed"));
-    problem.remove(java.util.List.of(PLANNING));
+    problem.remove(List.of(PLANNING));
     identity.set("testbed", problem);
     identity.put("d", d);
     identity.put("n", n);
@@ -96,7 +95,7 @@ public record TestbedSpec(
     shape.put("n-embd", m.nEmbd());
     shape.put("bias", m.bias());
     ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
-    train.remove(java.util.List.of(PRESENTATION));
+    train.remove(IGNORED);
     identity.set("train", train);
     String dataset = tb.datasetName(d);
     String runId = dataset + "-" + model.label() + "-" + Ids.hash(Ids.canonicalJson(identity), 12);

@@ -38,21 +38,11 @@ public final class SampleBatches {
     return out;
   }
 
-  /** The shuffled order of {@code epoch} (Fisher–Yates from a stream of (seed, epoch)). */
+  /** The shuffled order of {@code epoch}: a Fisher–Yates shuffle from a stream of (seed, epoch). */
   private int[] order(long epoch) {
     if (epoch != cachedEpoch) {
       SplittableRandom rnd = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
-      int[] p = new int[n];
-      for (int i = 0; i < n; i++) {
-        p[i] = i;
-      }
-      for (int i = n - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int t = p[i];
-        p[i] = p[j];
-        p[j] = t;
-      }
-      order = p;
+      order = ActivationCollector.shuffledPrefix(rnd, n, n);
       cachedEpoch = epoch;
     }
     return order;
