@@ -85,6 +85,7 @@ public final class TestbedSweepJob {
   private TestbedSweepJob() {}
 
   /** Runs the testbed sweep {@code config} describes into {@code store}. */
+  @SuppressWarnings("try") // the lock is held for the extent of the try, never referenced in it
   public static SweepResult run(
       SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
     long start = System.nanoTime();
