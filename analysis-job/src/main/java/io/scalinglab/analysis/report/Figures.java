@@ -39,6 +39,7 @@ final class Figures {
     List<Figure> out = new ArrayList<>();
     scaling(result, Axis.DATA).ifPresent(out::add);
     scaling(result, Axis.MODEL).ifPresent(out::add);
+    TestbedFigure.of(result).ifPresent(out::add);
     intrinsicDimension(result).ifPresent(out::add);
     extrapolation(result).ifPresent(out::add);
     return out;

@@ -117,6 +117,8 @@ final class ReportHtml {
     section("Intrinsic dimension used");
     idTable(result);
 
+    TestbedSection.write(h, result);
+
     section("Figures");
     for (Map.Entry<Figure, byte[]> e : figures.entrySet()) {
       Figure f = e.getKey();
@@ -351,19 +353,19 @@ final class ReportHtml {
     return b ? "<span class=\"yes\">yes</span>" : "<span class=\"no\">no</span>";
   }
 
-  private static String est(Estimate e) {
+  static String est(Estimate e) {
     return e.hasInterval()
         ? fmt(e.value()) + " [" + fmt(e.low()) + ", " + fmt(e.high()) + "]"
         : fmt(e.value());
   }
 
-  private static String iv(Interval i) {
+  static String iv(Interval i) {
     return i.bounded()
         ? fmt(i.value()) + " [" + fmt(i.low()) + ", " + fmt(i.high()) + "]"
         : fmt(i.value());
   }
 
-  private static String fmt(double v) {
+  static String fmt(double v) {
     if (!Double.isFinite(v)) {
       return "—";
     }

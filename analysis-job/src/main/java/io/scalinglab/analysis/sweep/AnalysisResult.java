@@ -9,16 +9,20 @@ import java.util.Objects;
  *
  * @param settings the analysis settings used
  * @param data what was read
+ * @param testbed one row per dataset of known intrinsic dimension (theory-testbed sweeps); empty
+ *     otherwise
  */
 public record AnalysisResult(
     AnalysisConfig settings,
     SweepData data,
     List<DatasetResult> datasets,
-    List<Excluded> excluded) {
+    List<Excluded> excluded,
+    List<TestbedRow> testbed) {
   public AnalysisResult {
     Objects.requireNonNull(settings, "settings");
     Objects.requireNonNull(data, "data");
     datasets = List.copyOf(datasets);
     excluded = List.copyOf(excluded);
+    testbed = List.copyOf(testbed);
   }
 }

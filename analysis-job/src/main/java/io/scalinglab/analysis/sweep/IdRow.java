@@ -36,8 +36,17 @@ public record IdRow(
     Objects.requireNonNull(layer, "layer");
   }
 
-  /** The layer as a number for ordering: its index, or +∞ for a name (a name marks the end). */
+  /** The layer name of estimates on a model's inputs rather than its activations. */
+  public static final String INPUT = "input";
+
+  /**
+   * The layer as a number for ordering: its index, +∞ for a name (a name marks the end), −∞ for
+   * {@link #INPUT} (the data the model reads comes before every layer).
+   */
   public double layerOrder() {
+    if (layer.equals(INPUT)) {
+      return Double.NEGATIVE_INFINITY;
+    }
     try {
       return Double.parseDouble(layer);
     } catch (NumberFormatException e) {

@@ -12,11 +12,14 @@ import java.util.Objects;
  * <p>Columns read (README, "Inputs"): {@code run_id}, {@code dataset}, {@code status}, {@code
  * params_total}, {@code params_non_embedding}, {@code train_tokens} and the loss column ({@code
  * analysis.loss-column}, default {@code val_loss_mean5}); optional {@code model}, {@code d_model},
- * {@code n_layer}. A blank loss reads as NaN; such runs are excluded with a reason.
+ * {@code n_layer}, and {@code intrinsic_dim}, the known dimension of a theory-testbed dataset
+ * (whose {@code train_tokens} hold training samples). A blank loss reads as NaN; such runs are
+ * excluded with a reason.
  *
  * @param loss the loss the fits use; NaN when the run has none
  * @param width embedding width (d_model), NaN when not given
  * @param layers number of blocks, NaN when not given
+ * @param intrinsicDim the data's known intrinsic dimension (testbed sweeps), NaN when not given
  */
 public record Run(
     String runId,
@@ -28,7 +31,8 @@ public record Run(
     double trainTokens,
     double loss,
     double width,
-    double layers) {
+    double layers,
+    double intrinsicDim) {
 
   public static final String RUN_ID = "run_id";
   public static final String DATASET = "dataset";
@@ -36,6 +40,7 @@ public record Run(
   public static final String PARAMS_TOTAL = "params_total";
   public static final String PARAMS_NON_EMBEDDING = "params_non_embedding";
   public static final String TRAIN_TOKENS = "train_tokens";
+  public static final String INTRINSIC_DIM = "intrinsic_dim";
 
   /** The status of a finished run, the only one that enters fits. */
   public static final String DONE = "done";
@@ -77,7 +82,8 @@ public record Run(
               t.number(r, TRAIN_TOKENS),
               t.number(r, lossColumn),
               t.has("d_model") ? t.number(r, "d_model") : Double.NaN,
-              t.has("n_layer") ? t.number(r, "n_layer") : Double.NaN));
+              t.has("n_layer") ? t.number(r, "n_layer") : Double.NaN,
+              t.has(INTRINSIC_DIM) ? t.number(r, INTRINSIC_DIM) : Double.NaN));
     }
     return runs;
   }

@@ -35,7 +35,10 @@ import java.util.function.ToDoubleFunction;
  *   <li>when both sizes vary (2 or more of each, 6 or more runs), the joint Chinchilla form;
  *   <li>the dataset's ID estimate: the rows of {@code id/estimates.csv} matching {@code
  *       analysis.id.*}, from the run with the most parameters (then the most tokens), its last
- *       layer; from it the predicted exponents and the comparison with each primary fit.
+ *       layer; from it the predicted exponents and the comparison with each primary fit;
+ *   <li>for datasets of known dimension (the theory testbed's {@code intrinsic_dim}): the fitted
+ *       exponents beside the theory at the true d, and the ID of the inputs and of the last layer
+ *       beside the true d ({@link TestbedRow}).
  * </ol>
  */
 public final class SweepAnalysis {
@@ -66,7 +69,11 @@ public final class SweepAnalysis {
       log.accept("dataset " + e.getKey() + ": " + e.getValue().size() + " runs");
       results.add(dataset(e.getKey(), e.getValue(), data, settings, log));
     }
-    return new AnalysisResult(settings, data, results, excluded);
+    List<TestbedRow> testbed = TestbedRow.of(results, data.ids(), settings);
+    if (!testbed.isEmpty()) {
+      log.accept("theory testbed: " + testbed.size() + " datasets of known intrinsic dimension");
+    }
+    return new AnalysisResult(settings, data, results, excluded, testbed);
   }
 
   private static String exclusion(Run r, AnalysisConfig s) {
@@ -280,6 +287,7 @@ public final class SweepAnalysis {
             .thenComparing(IdRow::protocol, Comparator.reverseOrder());
     return rows.stream()
         .filter(r -> byId.containsKey(r.runId()))
+        .filter(r -> !r.layer().equals(IdRow.INPUT)) // the model's representation, not its input
         .filter(r -> matches(r, s))
         .filter(r -> r.id() > 0 && Double.isFinite(r.id()))
         .max(order)
@@ -294,7 +302,7 @@ public final class SweepAnalysis {
         && (s.idK() == 0 || s.idK() == r.k());
   }
 
-  private static IdChoice choice(IdRow r) {
+  static IdChoice choice(IdRow r) {
     if (Double.isFinite(r.ciLow()) && Double.isFinite(r.ciHigh())) {
       return new IdChoice(
           r, new Interval(r.id(), r.ciLow(), r.ciHigh()), "the estimate's bootstrap interval");

@@ -43,6 +43,7 @@ class ConfigFilesTest {
                       MetricsSettings.fromConfig(c.resolved());
                       IdConfig.fromConfig(c.resolved());
                       AnalysisConfig.fromConfig(c.resolved());
+                      TestbedSettings.fromConfig(c.resolved());
                     },
                     file.toString());
     assertAll(shippedConfigs().stream().map(parses));
@@ -72,6 +73,21 @@ class ConfigFilesTest {
     assertEquals(491_520, t.batchSize() * t.gradAccum() * m.blockSize(), "~0.5M tokens per step");
     assertEquals(2000, t.warmupSteps());
     assertEquals(768, m.nEmbd());
+  }
+
+  @Test
+  void testbedSweepsHaveTheIssuesShapes() {
+    for (String name : List.of("manifold-sphere.conf", "manifold-sphere-cluster.conf")) {
+      ScalinglabConfig c = ConfigFiles.load(List.of(CONFIGS.resolve("sweeps").resolve(name)));
+      TestbedSettings t = TestbedSettings.fromConfig(c.resolved());
+      assertTrue(t.enabled(), name);
+      assertEquals(List.of(2, 4, 6, 8), t.dims(), name);
+      assertEquals(32, t.ambient(), name);
+      assertEquals(512, t.samples().get(0), name);
+      assertTrue(t.samples().contains(32768), name);
+      assertTrue(SweepSettings.fromConfig(c.resolved()).models().size() >= 4, name);
+      assertTrue(SweepSettings.fromConfig(c.resolved()).seeds().size() >= 2, name);
+    }
   }
 
   private static SweepSettings sweep(Path file) {

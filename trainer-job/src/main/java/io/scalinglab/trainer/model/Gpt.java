@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.autodiff.samediff.api.OutAndGrad;
@@ -35,7 +34,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  *
  * <p>GELU is the tanh approximation GPT-2 itself used ({@code preciseGelu}); nanoGPT's exact-erf
- * GELU differs from it by less than 1e-3.
+ * GELU differs from it by less than 1e-3. The blocks are {@link TransformerBlocks}, which the
+ * testbed's {@link TokenRegressor} shares.
  */
 public final class Gpt {
   /** Name of the token embedding, also the tied output head. */
@@ -57,6 +57,7 @@ public final class Gpt {
   private final GptConfig config;
   private final DataType dtype;
   private final SameDiff sd;
+  private final TransformerBlocks body;
   private final List<String> paramNames = new ArrayList<>();
   private final List<String> gradNames = new ArrayList<>();
 
@@ -75,14 +76,14 @@ public final class Gpt {
     this.config = requireNonNull(config, "config");
     this.dtype = requireNonNull(dtype, "dtype");
     this.sd = SameDiff.create();
+    this.body = new TransformerBlocks(sd, dtype, config.bias());
     SplittableRandom rnd = new SplittableRandom(seed);
     int c = config.nEmbd();
     int t = config.blockSize();
-    double std = 0.02;
-    double projStd = 0.02 / Math.sqrt(2.0 * config.nLayer());
+    double std = TransformerBlocks.STD;
 
-    SDVariable wteVar = param(WTE, normal(rnd, std, config.vocabSize(), c));
-    SDVariable wpe = param(WPE, normal(rnd, std, t, c));
+    SDVariable wteVar = body.param(WTE, TransformerBlocks.normal(rnd, std, config.vocabSize(), c));
+    SDVariable wpe = body.param(WPE, TransformerBlocks.normal(rnd, std, t, c));
 
     // A variable, not a placeholder: SameDiff returns gradients only for variables, and the
     // lookup's gradient is what the scatter-add needs. Its value is set before every pass.
@@ -92,20 +93,15 @@ public final class Gpt {
     SDVariable h = tok.reshape(-1, t, c).add(wpe).reshape(-1, c);
 
     SDVariable mask = sd.constant("causal_mask", causalMask(t).castTo(dtype));
-    for (int i = 0; i < config.nLayer(); i++) {
-      String p = "h." + i + ".";
-      SDVariable a = layerNorm(p + "ln_1", h, c);
-      h = h.add(attention(p + "attn", a, mask, rnd, std, projStd));
-      SDVariable m = layerNorm(p + "ln_2", h, c);
-      h = h.add(mlp(p + "mlp", m, rnd, std, projStd));
-    }
+    h = body.blocks(h, config.nLayer(), config.nHead(), c, t, mask, rnd);
     sd.identity(FINAL_BLOCK, h);
-    SDVariable out = layerNorm("ln_f", h, c);
+    SDVariable out = body.layerNorm("ln_f", h, c);
     sd.identity(FINAL_LN, out);
     SDVariable head =
         config.tiedHead()
             ? wteVar
-            : param("lm_head.weight", normal(rnd, std, config.vocabSize(), c));
+            : body.param(
+                "lm_head.weight", TransformerBlocks.normal(rnd, std, config.vocabSize(), c));
     SDVariable logits = sd.mmul(LOGITS, out, head, false, true, false);
     // Mean cross-entropy written out: log-softmax picked at the target. The library's
     // sparseSoftmaxCrossEntropy gave 5.19 where the true mean was 5.57 (random targets, V = 256).
@@ -113,6 +109,7 @@ public final class Gpt {
     SDVariable picked = sd.nn.logSoftmax(logits).mul(onehot).sum(1);
     SDVariable loss = picked.mean().neg().rename(LOSS);
     sd.setLossVariables(loss);
+    paramNames.addAll(body.paramNames());
     gradNames.addAll(paramNames);
     gradNames.add(TOKENS);
   }
@@ -128,22 +125,12 @@ public final class Gpt {
 
   /** Every parameter by name, the arrays the graph trains (updating them in place updates it). */
   public Map<String, INDArray> params() {
-    Map<String, INDArray> m = new LinkedHashMap<>();
-    for (String n : paramNames) {
-      m.put(n, sd.getVariable(n).getArr());
-    }
-    return m;
+    return body.params();
   }
 
   /** Replaces every parameter's values (shapes must match), e.g. from a checkpoint. */
   public void loadParams(Map<String, INDArray> values) {
-    for (String n : paramNames) {
-      INDArray v = values.get(n);
-      if (v == null) {
-        throw new IllegalArgumentException("checkpoint lacks parameter " + n);
-      }
-      sd.getVariable(n).getArr().assign(v.reshape(sd.getVariable(n).getArr().shape()));
-    }
+    body.load(values);
   }
 
   /**
@@ -221,80 +208,6 @@ public final class Gpt {
     }
     // The graph's own array: the optimizer updates it in place.
     return Nd4j.pullRows(sd.getVariable(WTE).getArr(), 1, x);
-  }
-
-  private SDVariable attention(
-      String p, SDVariable a, SDVariable mask, SplittableRandom rnd, double std, double projStd) {
-    int c = config.nEmbd();
-    int t = config.blockSize();
-    int heads = config.nHead();
-    int hd = config.headDim();
-    SDVariable qkv = linear(p + ".c_attn", a, c, 3 * c, rnd, std);
-    SDVariable q = split(qkv, 0, c, t, heads, hd);
-    SDVariable k = split(qkv, c, c, t, heads, hd);
-    SDVariable v = split(qkv, 2 * c, c, t, heads, hd);
-    SDVariable scores = sd.mmul(q, k, false, true, false).mul(1.0 / Math.sqrt(hd)).add(mask);
-    SDVariable att = sd.nn.softmax(scores, -1);
-    SDVariable y = sd.mmul(att, v); // [B, H, T, hd]
-    y = sd.permute(y, 0, 2, 1, 3).reshape(-1, c);
-    return linear(p + ".c_proj", y, c, c, rnd, projStd);
-  }
-
-  /** Columns [from, from + c) of qkv as heads: [B, H, T, hd]. */
-  private SDVariable split(SDVariable qkv, int from, int c, int t, int heads, int hd) {
-    SDVariable part = qkv.get(SDIndex.all(), SDIndex.interval(from, from + c));
-    return sd.permute(part.reshape(-1, t, heads, hd), 0, 2, 1, 3);
-  }
-
-  private SDVariable mlp(String p, SDVariable m, SplittableRandom rnd, double std, double projStd) {
-    int c = config.nEmbd();
-    SDVariable fc = sd.nn.preciseGelu(linear(p + ".c_fc", m, c, 4 * c, rnd, std));
-    return linear(p + ".c_proj", fc, 4 * c, c, rnd, projStd);
-  }
-
-  private SDVariable linear(
-      String name, SDVariable in, int fanIn, int fanOut, SplittableRandom rnd, double std) {
-    SDVariable w = param(name + ".weight", normal(rnd, std, fanIn, fanOut));
-    SDVariable y = sd.mmul(in, w);
-    if (config.bias()) {
-      y = y.add(param(name + ".bias", Nd4j.zeros(dtype, fanOut)));
-    }
-    return y;
-  }
-
-  private SDVariable layerNorm(String name, SDVariable in, int c) {
-    SDVariable gain = param(name + ".weight", Nd4j.ones(dtype, c));
-    if (config.bias()) {
-      SDVariable b = param(name + ".bias", Nd4j.zeros(dtype, c));
-      return sd.nn.layerNorm(in, gain, b, false, 1);
-    }
-    return sd.nn.layerNorm(in, gain, false, 1);
-  }
-
-  private SDVariable param(String name, INDArray init) {
-    paramNames.add(name);
-    return sd.var(name, init.dataType() == dtype ? init : init.castTo(dtype));
-  }
-
-  private static INDArray normal(SplittableRandom rnd, double std, int rows, int cols) {
-    float[] v = new float[rows * cols];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) (gaussian(rnd) * std);
-    }
-    return Nd4j.create(v, new long[] {rows, cols}, DataType.FLOAT);
-  }
-
-  /** A standard normal draw (Marsaglia's polar method), from the model's own seeded stream. */
-  private static double gaussian(SplittableRandom rnd) {
-    double u;
-    double v;
-    double s;
-    do {
-      u = 2 * rnd.nextDouble() - 1;
-      v = 2 * rnd.nextDouble() - 1;
-      s = u * u + v * v;
-    } while (s >= 1 || s == 0);
-    return u * Math.sqrt(-2 * Math.log(s) / s);
   }
 
   /** 0 where a position may attend (itself and earlier), a large negative number elsewhere. */

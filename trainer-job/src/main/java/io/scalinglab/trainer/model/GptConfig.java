@@ -43,12 +43,7 @@ public record GptConfig(
 
   /** Parameters of one transformer block. */
   long perBlock() {
-    long c = nEmbd;
-    long b = bias ? 1 : 0;
-    long ln = c + b * c; // gain, optional bias
-    long attn = c * 3 * c + b * 3 * c + c * c + b * c; // c_attn, c_proj
-    long mlp = c * 4 * c + b * 4 * c + 4 * c * c + b * c; // c_fc, c_proj
-    return 2 * ln + attn + mlp;
+    return TransformerBlocks.paramsPerBlock(nEmbd, bias);
   }
 
   /** Every parameter, each counted once (a tied head adds none). */

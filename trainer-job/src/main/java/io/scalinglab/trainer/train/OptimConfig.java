@@ -72,6 +72,20 @@ public record OptimConfig(
     return new OptimConfig(6e-4, 6e-5, 2000, 600_000, 0.9, 0.95, 1e-8, 0.1, 1.0);
   }
 
+  /** The optimizer keys of a run's {@code train} section. */
+  public static OptimConfig of(io.scalinglab.core.config.TrainSettings t) {
+    return new OptimConfig(
+        t.lr(),
+        t.minLr(),
+        t.warmupSteps(),
+        t.decaySteps(),
+        t.beta1(),
+        t.beta2(),
+        t.eps(),
+        t.weightDecay(),
+        t.gradClip());
+  }
+
   private static void check(boolean ok, Object value, String field, String allowed) {
     if (!ok) {
       throw new IllegalArgumentException("'" + value + "' in " + field + " is invalid: " + allowed);

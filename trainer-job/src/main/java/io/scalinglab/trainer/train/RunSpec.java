@@ -34,6 +34,17 @@ public record RunSpec(
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** Keys of the train section that say how a run is shown or stored, not what it computes. */
+  public static final java.util.List<String> PRESENTATION_KEYS =
+      java.util.List.of(
+          "sweep",
+          "threads",
+          "log-interval",
+          "checkpoint-interval",
+          "keep-checkpoints",
+          "peak-flops",
+          "gpu");
+
   /**
    * Resolves a run from a layered config: finds the prepared dataset the config's {@code dataset}
    * section names, and the subset {@code train.subset} within it.
@@ -78,18 +89,7 @@ public record RunSpec(
     identity.put("subset", t.subset());
     identity.set("model", tree(config.sectionJson("model")));
     ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
-    for (String presentation :
-        new String[] {
-          "sweep",
-          "threads",
-          "log-interval",
-          "checkpoint-interval",
-          "keep-checkpoints",
-          "peak-flops",
-          "gpu"
-        }) {
-      train.remove(presentation); // how a run is shown or stored, not what it computes
-    }
+    train.remove(PRESENTATION_KEYS); // how a run is shown or stored, not what it computes
     identity.set("train", train);
     String runId = model.label() + "-" + Ids.hash(Ids.canonicalJson(identity), 12);
     return new RunSpec(
@@ -114,15 +114,6 @@ public record RunSpec(
 
   /** The optimizer settings of {@link #train}. */
   public OptimConfig optim() {
-    return new OptimConfig(
-        train.lr(),
-        train.minLr(),
-        train.warmupSteps(),
-        train.decaySteps(),
-        train.beta1(),
-        train.beta2(),
-        train.eps(),
-        train.weightDecay(),
-        train.gradClip());
+    return OptimConfig.of(train);
   }
 }

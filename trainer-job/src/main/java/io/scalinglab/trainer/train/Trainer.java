@@ -174,17 +174,10 @@ public final class Trainer {
         }
       }
       double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
-      if (!Double.isFinite(loss) || !Double.isFinite(norm)) {
+      Optional<String> diverged = Divergence.check(loss, norm, step, lr);
+      if (diverged.isPresent()) {
         status = "diverged";
-        reason =
-            String.format(
-                Locale.ROOT,
-                "%s became %s at step %d (lr %.3g): lower train.lr, raise train.warmup-steps,"
-                    + " or keep train.grad-clip at 1.0",
-                Double.isFinite(loss) ? "the gradient norm" : "the training loss",
-                Double.isFinite(loss) ? norm : loss,
-                step,
-                lr);
+        reason = diverged.get();
         log.accept("run " + spec.runId() + " diverged: " + reason);
         break;
       }

@@ -1,0 +1,347 @@
+package io.scalinglab.trainer.train;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.store.Manifests;
+import io.scalinglab.core.store.Provenance;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.RegressorConfig;
+import io.scalinglab.trainer.model.TokenRegressor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Trains one regression run ({@link RegressionRun}: a {@link TokenRegressor} on points and labels)
+ * with the corpus trainer's recipe and store layout: epoch-shuffled minibatches ({@link
+ * SampleBatches}), gradient accumulation, global-norm clipping, AdamW with warm-up and cosine
+ * decay, evaluation of the mean squared error on the whole validation set, early stopping,
+ * checkpoints, divergence stops, and {@link Trainer}'s {@code metrics.csv}, {@code result.json} and
+ * listener, so the sweep tooling, the id job and the analysis read its runs as they read GPT runs.
+ * Where the corpus trainer counts tokens this one counts samples: {@code tokens_seen} and {@code
+ * train_tokens} hold samples, {@code tokens_per_second} samples per second.
+ *
+ * <p>After training it writes two activation files for the id job, both over the validation points:
+ * {@code activations/h_pooled.npy}, the pooled final state the head reads (one row per point; layer
+ * {@code n_layer}), and {@code activations/input.npy}, the points themselves (layer {@code input}),
+ * so the intrinsic dimension of the data and of the representation are estimated side by side.
+ */
+public final class RegressionTrainer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Validation points per forward pass. */
+  private static final int EVAL_CHUNK = 1024;
+
+  private final ResultsStore store;
+  private final RegressionRun run;
+  private final Consumer<String> log;
+  private final Trainer.Listener listener;
+
+  public RegressionTrainer(
+      ResultsStore store, RegressionRun run, Consumer<String> log, Trainer.Listener listener) {
+    this.store = requireNonNull(store, "store");
+    this.run = requireNonNull(run, "run");
+    this.log = requireNonNull(log, "log");
+    this.listener = requireNonNull(listener, "listener");
+  }
+
+  /** Trains (or resumes, or returns the finished result of) the run. */
+  public RunResult run() {
+    Path resultPath = new Path(run.runDir(), "result.json");
+    if (store.exists(resultPath)) {
+      log.accept("run " + run.runId() + " is already finished: " + run.runDir());
+      return RunResult.fromJson(store.readJson(resultPath));
+    }
+    TrainSettings t = run.train();
+    RegressorConfig cfg = run.model();
+    Backends.setThreads(t.threads());
+    Backends.bindGpu(t.gpu());
+    log.accept("run " + run.runId() + " on the " + Backends.describe());
+    long start = System.nanoTime();
+    TokenRegressor model = new TokenRegressor(cfg, t.seed());
+    OptimConfig oc = run.optim();
+    AdamW opt = new AdamW(oc, model.params());
+    Trainer.Progress p = new Trainer.Progress();
+    int step = 0;
+    Optional<Checkpoints.Loaded> ckpt = Checkpoints.latest(store, run.runDir());
+    if (ckpt.isPresent()) {
+      Checkpoints.Loaded c = ckpt.get();
+      model.loadParams(c.params());
+      opt.restore(c.adamStep(), c.m(), c.v());
+      step = c.step();
+      p.restore(c);
+      log.accept("resuming " + run.runId() + " from its checkpoint at step " + step);
+    } else {
+      writeManifest("running", null);
+    }
+    SampleBatches batches = new SampleBatches(run.n(), t.seed());
+    long samplesPerStep = (long) t.batchSize() * t.gradAccum();
+    long flopsPerSample = flopsPerSample(cfg);
+    long loopStart = System.nanoTime();
+    int firstStep = step;
+    String status = "done";
+    String reason = null;
+    long stepStart = System.nanoTime();
+    while (step < t.maxSteps()) {
+      double lr = LrSchedule.at(step, oc);
+      Map<String, INDArray> grads = null;
+      double loss = 0;
+      for (int micro = 0; micro < t.gradAccum(); micro++) {
+        int[] idx = batches.batch(step, micro, t.gradAccum(), t.batchSize());
+        TokenRegressor.Step s = model.lossAndGradients(rows(run.trainX(), idx), pick(idx));
+        loss += s.loss() / t.gradAccum();
+        grads = sum(grads, s.grads(), t.gradAccum());
+      }
+      double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
+      Optional<String> diverged = Divergence.check(loss, norm, step, lr);
+      if (diverged.isPresent()) {
+        status = "diverged";
+        reason = diverged.get();
+        log.accept("run " + run.runId() + " diverged: " + reason);
+        break;
+      }
+      opt.step(grads, lr);
+      step++;
+      p.tokensSeen += samplesPerStep;
+      double elapsed = (System.nanoTime() - loopStart) / 1e9;
+      double perSecond = (step - firstStep) * samplesPerStep / Math.max(elapsed, 1e-9);
+      boolean last = step == t.maxSteps();
+      double valLoss = Double.NaN;
+      if (step % t.evalInterval() == 0 || last) {
+        valLoss = evaluate(model, run.valX(), run.valY());
+        p.evals.add(new double[] {step, valLoss});
+        if (valLoss < p.best) {
+          p.best = valLoss;
+          p.sinceBest = 0;
+        } else {
+          p.sinceBest++;
+        }
+      }
+      p.rows.add(
+          new double[] {
+            step,
+            p.tokensSeen,
+            loss,
+            valLoss,
+            lr,
+            norm,
+            perSecond,
+            (System.nanoTime() - start) / 1e9
+          });
+      if (step % t.logInterval() == 0 || !Double.isNaN(valLoss) || last) {
+        log.accept(
+            String.format(
+                Locale.ROOT,
+                "%s step %d/%d  mse %.4f%s  lr %.2e  %,.0f samples/s",
+                run.runId(),
+                step,
+                t.maxSteps(),
+                loss,
+                Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "  val %.4f", valLoss),
+                lr,
+                perSecond));
+      }
+      boolean earlyStop = t.earlyStopPatience() > 0 && p.sinceBest >= t.earlyStopPatience();
+      if (step % t.checkpointInterval() == 0 || last || earlyStop) {
+        Checkpoints.save(
+            store, run.runDir(), step, model.params(), opt, p.state(), t.keepCheckpoints());
+        store.writeString(new Path(run.runDir(), "metrics.csv"), p.metricsCsv());
+      }
+      long now = System.nanoTime();
+      listener.step(
+          new Trainer.StepStats(
+              step,
+              t.maxSteps(),
+              p.tokensSeen,
+              samplesPerStep,
+              loss,
+              valLoss,
+              lr,
+              norm,
+              perSecond,
+              Flops.mfu(perSecond, flopsPerSample, t.peakFlops()),
+              (now - stepStart) / 1e9));
+      stepStart = now;
+      if (earlyStop) {
+        reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
+        log.accept(run.runId() + " stops early: " + reason);
+        break;
+      }
+    }
+    double seconds = (System.nanoTime() - loopStart) / 1e9;
+    double perSecond = (step - firstStep) * samplesPerStep / Math.max(seconds, 1e-9);
+    store.writeString(new Path(run.runDir(), "metrics.csv"), p.metricsCsv());
+    if (status.equals("done")) {
+      collectActivations(model);
+    }
+    RunResult r =
+        new RunResult(
+            run.runId(),
+            status,
+            reason,
+            step,
+            p.tokensSeen,
+            cfg.totalParams(),
+            cfg.nonEmbeddingParams(),
+            run.n(),
+            p.finalVal(),
+            p.best,
+            p.meanOfLowest(5),
+            (System.nanoTime() - start) / 1e9,
+            perSecond,
+            Flops.mfu(perSecond, flopsPerSample, t.peakFlops()),
+            p.evals);
+    ObjectNode json = r.toJson();
+    json.put("dataset", run.dataset());
+    json.set("data", run.describe().deepCopy());
+    store.writeJson(resultPath, Manifests.withProvenance(json, provenance()));
+    writeManifest(status, reason);
+    log.accept(r.summary());
+    listener.finished(r);
+    return r;
+  }
+
+  /**
+   * Training FLOPs per sample: the tokens of a point times {@link Flops#perToken} over every
+   * parameter but the position embedding, which is added, not multiplied.
+   */
+  static long flopsPerSample(RegressorConfig c) {
+    long params = c.totalParams() - (long) c.tokens() * c.nEmbd();
+    return c.tokens()
+        * Flops.perToken(params, c.nLayer(), c.nHead(), c.nEmbd() / c.nHead(), c.tokens());
+  }
+
+  /** Mean squared error over all validation points. */
+  static double evaluate(TokenRegressor model, double[] x, double[] y) {
+    int d = model.config().ambient();
+    double sum = 0;
+    for (int from = 0; from < y.length; from += EVAL_CHUNK) {
+      int to = Math.min(y.length, from + EVAL_CHUNK);
+      double[] pred = model.predict(Arrays.copyOfRange(x, from * d, to * d));
+      for (int i = from; i < to; i++) {
+        double e = pred[i - from] - y[i];
+        sum += e * e;
+      }
+    }
+    return sum / y.length;
+  }
+
+  private double[] rows(double[] x, int[] idx) {
+    int d = run.model().ambient();
+    double[] out = new double[idx.length * d];
+    for (int i = 0; i < idx.length; i++) {
+      System.arraycopy(x, idx[i] * d, out, i * d, d);
+    }
+    return out;
+  }
+
+  private double[] pick(int[] idx) {
+    double[] out = new double[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      out[i] = run.trainY()[idx[i]];
+    }
+    return out;
+  }
+
+  /** {@code sum + add / parts}, the first time a copy of {@code add / parts}. */
+  private static Map<String, INDArray> sum(
+      Map<String, INDArray> sum, Map<String, INDArray> add, int parts) {
+    if (sum == null) {
+      Map<String, INDArray> copy = new LinkedHashMap<>();
+      add.forEach((k, v) -> copy.put(k, parts == 1 ? v : v.div(parts)));
+      return copy;
+    }
+    sum.forEach((k, v) -> v.addi(add.get(k).div(parts)));
+    return sum;
+  }
+
+  private void collectActivations(TokenRegressor model) {
+    Path dir = new Path(run.runDir(), "activations");
+    RegressorConfig c = run.model();
+    int points = run.valY().length;
+    int width = c.nEmbd();
+    float[] pooled = new float[points * width];
+    for (int from = 0; from < points; from += EVAL_CHUNK) {
+      int to = Math.min(points, from + EVAL_CHUNK);
+      INDArray h =
+          model.hidden(
+              Arrays.copyOfRange(run.valX(), from * c.ambient(), to * c.ambient()),
+              TokenRegressor.POOLED);
+      System.arraycopy(
+          h.reshape(h.length()).toFloatVector(), 0, pooled, from * width, (to - from) * width);
+    }
+    float[] input = new float[run.valX().length];
+    for (int i = 0; i < input.length; i++) {
+      input[i] = (float) run.valX()[i];
+    }
+    writeActivations(dir, "h_pooled", JSON.getNodeFactory().numberNode(c.nLayer()), pooled, width);
+    writeActivations(dir, "input", JSON.getNodeFactory().textNode("input"), input, c.ambient());
+    log.accept(
+        "collected "
+            + points
+            + " pooled states and input points of "
+            + run.runId()
+            + " for the ID job");
+  }
+
+  private void writeActivations(Path dir, String name, JsonNode layer, float[] values, int cols) {
+    int rows = values.length / cols;
+    store.writeAtomically(
+        new Path(dir, name + ".npy"), out -> Npy.writeFloat32(out, values, rows, cols));
+    ObjectNode side = JSON.createObjectNode();
+    side.put("kind", "activations");
+    side.put("run_id", run.runId());
+    side.set("layer", layer);
+    side.put("site", name);
+    side.put("points", rows);
+    side.put("width", cols);
+    side.put("parameters", run.model().totalParams()); // the id job's model-size column
+    side.put("params_non_embedding", run.model().nonEmbeddingParams());
+    side.put("n_layer", run.model().nLayer());
+    Manifests.withProvenance(side, provenance());
+    store.writeJson(new Path(dir, name + ".json"), side);
+  }
+
+  private Provenance provenance() {
+    return Provenance.capture(run.resolvedConfigJson(), Map.of("train.seed", run.train().seed()));
+  }
+
+  private void writeManifest(String status, String reason) {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("kind", "run");
+    m.put("run_id", run.runId());
+    m.put("status", status);
+    if (reason != null) {
+      m.put("reason", reason);
+    }
+    m.put("dataset", run.dataset());
+    m.put("train_samples", run.n());
+    m.put("parameters", run.model().totalParams()); // read by the id job's ablation tables
+    RegressorConfig c = run.model();
+    ObjectNode model = m.putObject("model");
+    model.put("kind", "token-regressor");
+    model.put("n_layer", c.nLayer());
+    model.put("n_head", c.nHead());
+    model.put("n_embd", c.nEmbd());
+    model.put("ambient", c.ambient());
+    model.put("token_width", c.tokenWidth());
+    model.put("tokens", c.tokens());
+    model.put("bias", c.bias());
+    model.put("pooling", c.pooling().name().toLowerCase(Locale.ROOT));
+    model.put("params_total", c.totalParams());
+    model.put("params_non_embedding", c.nonEmbeddingParams());
+    m.set("data", run.describe().deepCopy());
+    store.writeJson(
+        new Path(run.runDir(), "manifest.json"), Manifests.withProvenance(m, provenance()));
+  }
+}
