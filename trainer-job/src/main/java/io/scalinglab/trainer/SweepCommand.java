@@ -3,11 +3,13 @@ package io.scalinglab.trainer;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.TestbedSettings;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.sweep.SweepJob;
 import io.scalinglab.trainer.sweep.SweepResult;
+import io.scalinglab.trainer.testbed.TestbedSweepJob;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -24,11 +26,14 @@ public final class SweepCommand {
         dataset prepared with the same dataset settings, one Spark task per run, into
         <store>/<train.sweep>/runs/<run-id>/, and writes sweep.json, results.csv and
         results.parquet beside them. Submitting it again skips finished runs and resumes the
-        others from their last checkpoints. Exit status 1 if a run failed.
+        others from their last checkpoints. Exit status 1 if a run failed. A config with
+        testbed.enabled = true (configs/sweeps/manifold-*.conf) trains the manifold testbed's
+        regression runs instead, on generated data that needs no prepare step.
 
-        example:
-          {program} sweep --config configs/sweeps/tinystories-data.conf \\
+        examples:
+          {program} sweep --config configs/sweeps/tinystories-data-scaling.conf \\
             --store hdfs://namenode:8020/scalinglab
+          {program} sweep --config configs/sweeps/manifold-sphere.conf
 
         flags:
         """
@@ -48,7 +53,10 @@ public final class SweepCommand {
     try {
       ResultsStore store =
           ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
-      r = SweepJob.run(spark, config, store, Console::line);
+      r =
+          TestbedSettings.fromConfig(config.resolved()).enabled()
+              ? TestbedSweepJob.run(spark, config, store, Console::line)
+              : SweepJob.run(spark, config, store, Console::line);
     } finally {
       spark.stop();
     }
