@@ -1,8 +1,10 @@
 package io.scalinglab.cli;
 
+import io.scalinglab.analysis.AnalyzeCommand;
 import io.scalinglab.analysis.job.AnalyzeJob;
 import io.scalinglab.analysis.sweep.TestbedRow;
 import io.scalinglab.analysis.theory.Axis;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
@@ -10,6 +12,7 @@ import io.scalinglab.core.config.TheoryError;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.id.IdCommand;
 import io.scalinglab.trainer.sweep.SweepResult;
 import io.scalinglab.trainer.testbed.TestbedSweepJob;
 import java.nio.file.Path;
