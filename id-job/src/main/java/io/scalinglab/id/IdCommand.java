@@ -95,26 +95,10 @@ public final class IdCommand {
 
   /** Parses {@code argv} (the flags) and runs the mode they ask for. */
   public static void run(String program, String[] argv) {
-    Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
-    withValue.addAll(OWN);
-    Args args = Args.parse("id", argv, withValue, Set.of("--help", "--json", "--validate"));
+    Args args = args(program, argv);
     if (args.has("--help")) {
       System.out.print(help(program));
       return;
-    }
-    if (!args.positional().isEmpty()) {
-      throw new UsageException(
-          "unexpected argument '" + args.positional().get(0) + "'; give the file with --input");
-    }
-    int modes =
-        (args.has("--sweep") ? 1 : 0)
-            + (args.has("--input") ? 1 : 0)
-            + (args.has("--validate") ? 1 : 0);
-    if (modes != 1) {
-      throw new UsageException(
-          "give exactly one of --sweep NAME, --input FILE or --validate. See: "
-              + program
-              + " --help");
     }
     if (args.has("--validate")) {
       validate(args.getInt("--n", 2500, 100), args.getInt("--seeds", 3, 1));
@@ -157,6 +141,34 @@ public final class IdCommand {
       Consumer<String> log) {
     return IdJob.run(
         spark, config, ids, store, sweep, engine(spark, ids.get(0)), new ProgressLines(log), log);
+  }
+
+  /**
+   * The flags of {@code argv}, checked: known flags, no stray argument, exactly one of {@code
+   * --sweep}, {@code --input} and {@code --validate} unless {@code --help} is asked for.
+   */
+  public static Args args(String program, String[] argv) {
+    Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
+    withValue.addAll(OWN);
+    Args args = Args.parse("id", argv, withValue, Set.of("--help", "--json", "--validate"));
+    if (args.has("--help")) {
+      return args;
+    }
+    if (!args.positional().isEmpty()) {
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; give the file with --input");
+    }
+    int modes =
+        (args.has("--sweep") ? 1 : 0)
+            + (args.has("--input") ? 1 : 0)
+            + (args.has("--validate") ? 1 : 0);
+    if (modes != 1) {
+      throw new UsageException(
+          "give exactly one of --sweep NAME, --input FILE or --validate. See: "
+              + program
+              + " --help");
+    }
+    return args;
   }
 
   /** The settings once per protocol of {@code --protocol a,b}, else {@code id} alone. */
