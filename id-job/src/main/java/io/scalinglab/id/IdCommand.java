@@ -10,8 +10,10 @@ import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.IdConfig;
+import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.metrics.IdMetrics;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.id.job.EstimateJson;
@@ -139,8 +141,38 @@ public final class IdCommand {
       ResultsStore store,
       String sweep,
       Consumer<String> log) {
-    return IdJob.run(
-        spark, config, ids, store, sweep, engine(spark, ids.get(0)), new ProgressLines(log), log);
+    IdJob.Result r =
+        IdJob.run(
+            spark,
+            config,
+            ids,
+            store,
+            sweep,
+            engine(spark, ids.get(0)),
+            new ProgressLines(log),
+            log);
+    // A batch job is gone before Prometheus scrapes it: the estimates reach the dashboard by push.
+    IdMetrics.push(MetricsSettings.fromConfig(config.resolved()), sweep, metrics(r.runJson()))
+        .ifPresent(failure -> log.accept("metrics: " + failure));
+    return r;
+  }
+
+  /** Every estimate of every run's JSON, as the id job pushes them to the Pushgateway. */
+  static List<IdMetrics.Estimate> metrics(List<ObjectNode> runJson) {
+    List<IdMetrics.Estimate> out = new ArrayList<>();
+    for (ObjectNode run : runJson) {
+      for (JsonNode e : run.path("estimates")) {
+        out.add(
+            new IdMetrics.Estimate(
+                run.path("run_id").asText(),
+                run.path("model").asText(""),
+                e.path("activation").asText(),
+                e.path("estimator").asText(),
+                e.path("protocol").asText(),
+                e.path("id").asDouble(Double.NaN)));
+      }
+    }
+    return out;
   }
 
   /**

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Grafana dashboard (deploy/grafana/scalinglab.json) queries only metrics the code exports, as
  * {@link MetricNames#ALL} lists them (MetricNamesTest keeps that list true to a scrape), and draws
- * what operators asked for: losses, throughput, MFU, step time, sweep progress and failed runs.
+ * what operators asked for: losses, throughput, MFU, step time, sweep progress, failed runs and the
+ * intrinsic-dimension estimates.
  */
 class DashboardTest {
   static final String DASHBOARD = "deploy/grafana/scalinglab.json";
@@ -69,7 +70,8 @@ class DashboardTest {
             MetricNames.MFU,
             MetricNames.STEP_SECONDS,
             MetricNames.SWEEP_RUNS,
-            MetricNames.SWEEP_ETA_SECONDS)) {
+            MetricNames.SWEEP_ETA_SECONDS,
+            MetricNames.ID_ESTIMATE)) {
       assertTrue(queried.contains(wanted), "the dashboard draws " + wanted);
     }
   }
