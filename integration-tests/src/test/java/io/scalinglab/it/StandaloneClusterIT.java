@@ -59,33 +59,7 @@ class StandaloneClusterIT {
                 SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
             new org.apache.hadoop.fs.Path(corpus));
     config = tmp.resolve("cluster-sweep.conf");
-    Files.writeString(
-        config,
-        """
-        store.root = "%s/store"
-        dataset {
-          name = "tinystories-sample"
-          source.paths = ["%s"]
-          tokenizer = "byte"
-          val-fraction = 0.05
-          subsets.fractions = [0.5, 1.0]
-        }
-        model { n-layer = 1, n-head = 2, n-embd = 32, block-size = 32 }
-        train {
-          sweep = "cluster"
-          batch-size = 4
-          max-steps = 20
-          decay-steps = 20
-          warmup-steps = 2
-          eval-interval = 10
-          eval-batches = 2
-          checkpoint-interval = 10
-          log-interval = 10
-          activations { documents = 25, per-document = 8 }
-        }
-        sweep { subsets = ["f0.5", "f1"], progress-interval = 5 }
-        """
-            .formatted(hdfs.uri(), corpus));
+    Files.writeString(config, ClusterSweep.config(hdfs.uri().toString(), corpus));
     Path work = Path.of(System.getProperty("scalinglab.it.work", "target/standalone"));
     cluster = StandaloneCluster.start(work.resolve("trainer"), 2, "2g");
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.core.testing.SharedData;
+import io.scalinglab.it.ClusterSweep;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,7 +109,10 @@ class ContainerClusterIT {
       submit.withCopyToContainer(
           MountableFile.forHostPath(Repo.path(file), 0755), CHECKOUT + "/" + file);
     }
-    submit.withCopyToContainer(Transferable.of(config()), "/tmp/cluster-sweep.conf");
+    submit.withCopyToContainer(
+        Transferable.of(
+            ClusterSweep.config("hdfs://hdfs:8020", "hdfs://hdfs:8020/corpora/train-sample.txt")),
+        "/tmp/cluster-sweep.conf");
     submit.start();
   }
 
@@ -209,32 +213,6 @@ class ContainerClusterIT {
       }
     }
     return image;
-  }
-
-  static String config() {
-    return """
-        store.root = "hdfs://hdfs:8020/store"
-        dataset {
-          name = "tinystories-sample"
-          source.paths = ["hdfs://hdfs:8020/corpora/train-sample.txt"]
-          tokenizer = "byte"
-          val-fraction = 0.05
-          subsets.fractions = [0.5, 1.0]
-        }
-        model { n-layer = 1, n-head = 2, n-embd = 32, block-size = 32 }
-        train {
-          sweep = "cluster"
-          batch-size = 4
-          max-steps = 20
-          decay-steps = 20
-          warmup-steps = 2
-          eval-interval = 10
-          eval-batches = 2
-          checkpoint-interval = 10
-          activations { documents = 25, per-document = 8 }
-        }
-        sweep { subsets = ["f0.5", "f1"], progress-interval = 5 }
-        """;
   }
 
   static ExecResult exec(GenericContainer<?> c, String... command)
