@@ -195,7 +195,12 @@ class ContainerClusterIT {
     return r;
   }
 
-  /** The CPU image, built from deploy/docker/Dockerfile with the jars this build packaged. */
+  /**
+   * The CPU image, built from deploy/docker/Dockerfile with the jars this build packaged. The
+   * context is assembled file by file (the jars come from this build's folder, not {@code
+   * target/}), so the Dockerfile is named by its path in it: the deprecated withDockerfilePath.
+   */
+  @SuppressWarnings("deprecation")
   static ImageFromDockerfile image() {
     Dockerfile d = Dockerfile.parse(Dockerfile.CPU);
     ImageFromDockerfile image =
