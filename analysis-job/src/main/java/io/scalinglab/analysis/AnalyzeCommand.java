@@ -65,12 +65,26 @@ public final class AnalyzeCommand {
 
   /** Parses {@code argv} (the flags) and analyses the sweep. */
   public static void run(String program, String[] argv) {
+    Args args = args(program, argv);
+    if (args.has("--help")) {
+      System.out.print(help(program));
+      return;
+    }
+    ScalinglabConfig config = JobOptions.config(args);
+    AnalyzeJob.Result r = analyze(config, args.get("--sweep", null), Console::line);
+    print(r);
+  }
+
+  /**
+   * The flags of {@code argv}, checked: known flags, no stray argument, {@code --sweep} given
+   * unless {@code --help} is asked for.
+   */
+  public static Args args(String program, String[] argv) {
     Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
     withValue.add("--sweep");
     Args args = Args.parse("analyze", argv, withValue, JobOptions.SWITCHES);
     if (args.has("--help")) {
-      System.out.print(help(program));
-      return;
+      return args;
     }
     if (!args.positional().isEmpty()) {
       throw new UsageException(
@@ -79,9 +93,7 @@ public final class AnalyzeCommand {
     if (!args.has("--sweep")) {
       throw new UsageException("--sweep is required. See: " + program + " --help");
     }
-    ScalinglabConfig config = JobOptions.config(args);
-    AnalyzeJob.Result r = analyze(config, args.get("--sweep", null), Console::line);
-    print(r);
+    return args;
   }
 
   /**

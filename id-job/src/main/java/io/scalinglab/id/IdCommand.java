@@ -10,8 +10,10 @@ import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.IdConfig;
+import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.metrics.IdMetrics;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.id.job.EstimateJson;
@@ -95,26 +97,10 @@ public final class IdCommand {
 
   /** Parses {@code argv} (the flags) and runs the mode they ask for. */
   public static void run(String program, String[] argv) {
-    Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
-    withValue.addAll(OWN);
-    Args args = Args.parse("id", argv, withValue, Set.of("--help", "--json", "--validate"));
+    Args args = args(program, argv);
     if (args.has("--help")) {
       System.out.print(help(program));
       return;
-    }
-    if (!args.positional().isEmpty()) {
-      throw new UsageException(
-          "unexpected argument '" + args.positional().get(0) + "'; give the file with --input");
-    }
-    int modes =
-        (args.has("--sweep") ? 1 : 0)
-            + (args.has("--input") ? 1 : 0)
-            + (args.has("--validate") ? 1 : 0);
-    if (modes != 1) {
-      throw new UsageException(
-          "give exactly one of --sweep NAME, --input FILE or --validate. See: "
-              + program
-              + " --help");
     }
     if (args.has("--validate")) {
       validate(args.getInt("--n", 2500, 100), args.getInt("--seeds", 3, 1));
@@ -155,8 +141,66 @@ public final class IdCommand {
       ResultsStore store,
       String sweep,
       Consumer<String> log) {
-    return IdJob.run(
-        spark, config, ids, store, sweep, engine(spark, ids.get(0)), new ProgressLines(log), log);
+    IdJob.Result r =
+        IdJob.run(
+            spark,
+            config,
+            ids,
+            store,
+            sweep,
+            engine(spark, ids.get(0)),
+            new ProgressLines(log),
+            log);
+    // A batch job is gone before Prometheus scrapes it: the estimates reach the dashboard by push.
+    IdMetrics.push(MetricsSettings.fromConfig(config.resolved()), sweep, metrics(r.runJson()))
+        .ifPresent(failure -> log.accept("metrics: " + failure));
+    return r;
+  }
+
+  /** Every estimate of every run's JSON, as the id job pushes them to the Pushgateway. */
+  static List<IdMetrics.Estimate> metrics(List<ObjectNode> runJson) {
+    List<IdMetrics.Estimate> out = new ArrayList<>();
+    for (ObjectNode run : runJson) {
+      for (JsonNode e : run.path("estimates")) {
+        out.add(
+            new IdMetrics.Estimate(
+                run.path("run_id").asText(),
+                run.path("model").asText(""),
+                e.path("activation").asText(),
+                e.path("estimator").asText(),
+                e.path("protocol").asText(),
+                e.path("id").asDouble(Double.NaN)));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The flags of {@code argv}, checked: known flags, no stray argument, exactly one of {@code
+   * --sweep}, {@code --input} and {@code --validate} unless {@code --help} is asked for.
+   */
+  public static Args args(String program, String[] argv) {
+    Set<String> withValue = new HashSet<>(JobOptions.WITH_VALUE);
+    withValue.addAll(OWN);
+    Args args = Args.parse("id", argv, withValue, Set.of("--help", "--json", "--validate"));
+    if (args.has("--help")) {
+      return args;
+    }
+    if (!args.positional().isEmpty()) {
+      throw new UsageException(
+          "unexpected argument '" + args.positional().get(0) + "'; give the file with --input");
+    }
+    int modes =
+        (args.has("--sweep") ? 1 : 0)
+            + (args.has("--input") ? 1 : 0)
+            + (args.has("--validate") ? 1 : 0);
+    if (modes != 1) {
+      throw new UsageException(
+          "give exactly one of --sweep NAME, --input FILE or --validate. See: "
+              + program
+              + " --help");
+    }
+    return args;
   }
 
   /** The settings once per protocol of {@code --protocol a,b}, else {@code id} alone. */

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.metrics.IdMetrics;
 import io.scalinglab.id.manifold.Manifolds;
 import io.scalinglab.id.manifold.Sample;
 import java.io.ByteArrayOutputStream;
@@ -24,7 +26,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@code id} command with {@code --input}: flags, JSON output and the messages of bad input.
+ * The {@code id} command with {@code --input}: flags, JSON output and the messages of bad input;
+ * and the estimates a sweep's run pushes as metrics.
  */
 class IdCommandTest {
   @TempDir Path tmp;
@@ -173,5 +176,31 @@ class IdCommandTest {
       p.report("knn", i, 1000);
     }
     assertTrue(lines.isEmpty(), "a stage of a few milliseconds prints nothing: " + lines);
+  }
+
+  @Test
+  void everyEstimateOfEveryRunBecomesOneGaugeToPush() throws IOException {
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode a =
+        (ObjectNode)
+            json.readTree(
+                """
+                {"run_id": "r1", "model": "4l128w", "estimates": [
+                  {"activation": "h_final", "estimator": "mle", "protocol": "global", "id": 11.5},
+                  {"activation": "h_final", "estimator": "mle", "protocol": "paper", "id": 12.0}]}
+                """);
+    ObjectNode b =
+        (ObjectNode)
+            json.readTree(
+                """
+                {"run_id": "r2", "model": null, "estimates": [
+                  {"activation": "h_final", "estimator": "twonn", "protocol": "global", "id": 8}]}
+                """);
+    assertEquals(
+        List.of(
+            new IdMetrics.Estimate("r1", "4l128w", "h_final", "mle", "global", 11.5),
+            new IdMetrics.Estimate("r1", "4l128w", "h_final", "mle", "paper", 12.0),
+            new IdMetrics.Estimate("r2", "", "h_final", "twonn", "global", 8.0)),
+        IdCommand.metrics(List.of(a, b)));
   }
 }

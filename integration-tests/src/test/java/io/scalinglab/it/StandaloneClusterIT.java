@@ -1,6 +1,7 @@
 package io.scalinglab.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,13 +11,17 @@ import io.scalinglab.core.testing.SharedData;
 import io.scalinglab.trainer.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -32,8 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The trainer job's shaded jar submitted by {@code deploy/submit --target standalone} to a real
  * Spark standalone cluster (Master, Worker, executors and driver each their own JVM, see {@link
  * StandaloneCluster}), with the results store on a MiniDFSCluster in this JVM: the prepare stage, a
- * two-run sweep whose runs train in the executors, then the id and analysis jobs' jars on its
- * results.
+ * two-run sweep whose runs train in the executors while their Prometheus endpoints and Spark's own
+ * are scraped, then the id and analysis jobs' jars on its results.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
@@ -54,33 +59,7 @@ class StandaloneClusterIT {
                 SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
             new org.apache.hadoop.fs.Path(corpus));
     config = tmp.resolve("cluster-sweep.conf");
-    Files.writeString(
-        config,
-        """
-        store.root = "%s/store"
-        dataset {
-          name = "tinystories-sample"
-          source.paths = ["%s"]
-          tokenizer = "byte"
-          val-fraction = 0.05
-          subsets.fractions = [0.5, 1.0]
-        }
-        model { n-layer = 1, n-head = 2, n-embd = 32, block-size = 32 }
-        train {
-          sweep = "cluster"
-          batch-size = 4
-          max-steps = 20
-          decay-steps = 20
-          warmup-steps = 2
-          eval-interval = 10
-          eval-batches = 2
-          checkpoint-interval = 10
-          log-interval = 10
-          activations { documents = 25, per-document = 8 }
-        }
-        sweep { subsets = ["f0.5", "f1"], progress-interval = 5 }
-        """
-            .formatted(hdfs.uri(), corpus));
+    Files.writeString(config, ClusterSweep.config(hdfs.uri().toString(), corpus));
     Path work = Path.of(System.getProperty("scalinglab.it.work", "target/standalone"));
     cluster = StandaloneCluster.start(work.resolve("trainer"), 2, "2g");
   }
@@ -102,6 +81,15 @@ class StandaloneClusterIT {
 
   /** Submits {@code job} ({@code trainer}, {@code id}, {@code analysis}) with the config file. */
   static StandaloneCluster.Submission submit(String job, Duration timeout, String... jobArgs) {
+    return submit(job, timeout, List.of(jobArgs), List.of());
+  }
+
+  /**
+   * Submits {@code job} with the config file, {@code jobArgs} after the job's name and {@code
+   * sparkArgs} last among spark-submit's arguments, so that they win.
+   */
+  static StandaloneCluster.Submission submit(
+      String job, Duration timeout, List<String> jobArgs, List<String> sparkArgs) {
     List<String> args = new ArrayList<>();
     args.addAll(
         List.of(
@@ -114,7 +102,7 @@ class StandaloneClusterIT {
             "--native-memory",
             "1g",
             job));
-    args.addAll(List.of(jobArgs));
+    args.addAll(jobArgs);
     args.addAll(
         List.of(
             "--config",
@@ -127,11 +115,10 @@ class StandaloneClusterIT {
             "spark.hadoop.dfs.replication=1",
             "--conf",
             "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
+    args.addAll(sparkArgs);
     StandaloneCluster.Submission s = cluster.submit(timeout, args);
     assertEquals(
-        0,
-        s.exitCode(),
-        () -> job + " " + List.of(jobArgs) + " failed on the cluster:" + cluster.logs());
+        0, s.exitCode(), () -> job + " " + jobArgs + " failed on the cluster:" + cluster.logs());
     return s;
   }
 
@@ -192,11 +179,71 @@ class StandaloneClusterIT {
 
   @Test
   @Order(2)
-  void trainsATwoRunSweepInTheExecutors() throws IOException {
+  void trainsATwoRunSweepInTheExecutorsWhilePrometheusScrapesThem() throws IOException {
     prepareOnce();
-    StandaloneCluster.Submission s = submit("sweep", Duration.ofMinutes(6));
+    // Every JVM that trains serves /metrics on metrics.port; on one host the driver takes it and
+    // the executor the next free port above. The driver's UI serves Spark's own metrics as
+    // deploy/metrics.properties configures them, as the images do.
+    int port = freePort();
+    int ui = freePort();
+    List<URI> targets = new ArrayList<>();
+    for (int p = port; p < port + 4; p++) {
+      targets.add(URI.create("http://127.0.0.1:" + p + "/metrics"));
+    }
+    URI driverServlet = URI.create("http://127.0.0.1:" + ui + "/metrics/prometheus/");
+    URI executorsServlet = URI.create("http://127.0.0.1:" + ui + "/metrics/executors/prometheus/");
+    targets.add(driverServlet);
+    targets.add(executorsServlet);
+    StandaloneCluster.Submission s;
+    List<Scraper.Scrape> scrapes;
+    try (Scraper scraper = Scraper.start(targets, Duration.ofMillis(500))) {
+      s =
+          submit(
+              "trainer",
+              Duration.ofMinutes(6),
+              List.of("sweep", "--set", "metrics.port=" + port),
+              List.of(
+                  "--conf",
+                  "spark.ui.enabled=true",
+                  "--conf",
+                  "spark.ui.port=" + ui,
+                  "--conf",
+                  "spark.ui.prometheus.enabled=true",
+                  "--conf",
+                  "spark.metrics.conf="
+                      + StandaloneCluster.checkout().resolve("deploy/metrics.properties")));
+      scrapes = scraper.scrapes();
+    }
     swept = true;
     assertTrue(s.output().contains("sweep cluster done"), s.output());
+
+    String seen = scrapes.size() + " scrapes of " + targets;
+    Set<URI> driver = new HashSet<>();
+    Set<URI> training = new HashSet<>();
+    for (Scraper.Scrape scrape : scrapes) {
+      if (scrape.body().contains("scalinglab_sweep_runs{")) {
+        driver.add(scrape.uri());
+      }
+      if (scrape
+          .body()
+          .lines()
+          .anyMatch(
+              l -> l.startsWith("scalinglab_train_loss{") && l.contains("sweep=\"cluster\""))) {
+        training.add(scrape.uri());
+      }
+    }
+    assertFalse(driver.isEmpty(), "the driver's sweep gauges: " + seen);
+    training.removeAll(driver);
+    assertFalse(training.isEmpty(), "an executor's training gauges, on a port of its own: " + seen);
+    assertTrue(
+        scrapes.stream()
+            .anyMatch(x -> x.uri().equals(driverServlet) && x.body().contains("DAGScheduler")),
+        "Spark's PrometheusServlet on the driver: " + seen);
+    assertTrue(
+        scrapes.stream()
+            .anyMatch(
+                x -> x.uri().equals(executorsServlet) && x.body().contains("metrics_executor_")),
+        "the executors' Spark metrics through the driver: " + seen);
 
     String csv;
     try (InputStream in =
@@ -237,6 +284,12 @@ class StandaloneClusterIT {
     assertTrue(analysis.output().contains("report: "), analysis.output());
     assertTrue(
         hdfs.fs().exists(new org.apache.hadoop.fs.Path("/store/cluster/analysis/report.html")));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
   }
 
   private static boolean executorLogsMention(String text) throws IOException {

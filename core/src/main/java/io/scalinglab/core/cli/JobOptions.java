@@ -39,16 +39,26 @@ public final class JobOptions {
    */
   public static java.util.Optional<ScalinglabConfig> parse(
       String command, String[] argv, String help) {
-    Args args = Args.parse(command, argv, WITH_VALUE, SWITCHES);
+    Args args = args(command, argv);
     if (args.has("--help")) {
       System.out.print(help);
       return java.util.Optional.empty();
     }
-    if (!args.positional().isEmpty()) {
+    return java.util.Optional.of(config(args));
+  }
+
+  /**
+   * The flags of a job command that takes only the shared flags, checked but not yet loaded: what
+   * {@link #parse} reads, for callers that check a command line without running it (the tests of
+   * the Kubernetes manifests).
+   */
+  public static Args args(String command, String[] argv) {
+    Args args = Args.parse(command, argv, WITH_VALUE, SWITCHES);
+    if (!args.has("--help") && !args.positional().isEmpty()) {
       throw new UsageException(
           "unexpected argument '" + args.positional().get(0) + "'; config files go after --config");
     }
-    return java.util.Optional.of(config(args));
+    return args;
   }
 
   /** Loads the layered config the flags describe. */

@@ -28,6 +28,15 @@ public final class MetricNames {
   /** Label of {@link #SWEEP_RUNS}: done, running, failed or pending. */
   public static final String STATE = "state";
 
+  /** Label of {@link #ID_ESTIMATE}: the activation file the points came from. */
+  public static final String ACTIVATION = "activation";
+
+  /** Label of {@link #ID_ESTIMATE}: mle, twonn or pr. */
+  public static final String ESTIMATOR = "estimator";
+
+  /** Label of {@link #ID_ESTIMATE}: global or paper. */
+  public static final String PROTOCOL = "protocol";
+
   /** Gauge {sweep, run, model, dataset}: training loss of the last step. */
   public static final String TRAIN_LOSS = "scalinglab_train_loss";
 
@@ -67,6 +76,12 @@ public final class MetricNames {
   /** Gauge {sweep}: estimated seconds until the sweep finishes, from the driver. */
   public static final String SWEEP_ETA_SECONDS = "scalinglab_sweep_eta_seconds";
 
+  /**
+   * Gauge {sweep, run, model, activation, estimator, protocol}: an intrinsic-dimension estimate,
+   * pushed to the Pushgateway by the id job ({@link IdMetrics}).
+   */
+  public static final String ID_ESTIMATE = "scalinglab_id_estimate";
+
   /** Every exported name, per-run metrics first. */
   public static final List<String> ALL =
       List.of(
@@ -82,7 +97,8 @@ public final class MetricNames {
           RUNS_FINISHED,
           SWEEP_RUNS,
           SWEEP_TOKENS_PER_SECOND,
-          SWEEP_ETA_SECONDS);
+          SWEEP_ETA_SECONDS,
+          ID_ESTIMATE);
 
   private MetricNames() {}
 }

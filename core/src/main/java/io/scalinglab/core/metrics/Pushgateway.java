@@ -85,7 +85,7 @@ final class Pushgateway {
   }
 
   private static Optional<String> failed(String message) {
-    String full = message + " (the run's metrics.csv in the store holds the same numbers)";
+    String full = message + " (the store holds the same numbers: metrics.csv, id/estimates.csv)";
     LOG.warn(full);
     return Optional.of(full);
   }

@@ -97,6 +97,37 @@ class PushgatewayTest {
   }
 
   @Test
+  void theIdJobsEstimatesReplaceTheSweepsIdGroup() {
+    MetricsSettings settings = new MetricsSettings(0, "127.0.0.1", gatewayUrl(), "scalinglab");
+    List<IdMetrics.Estimate> estimates =
+        List.of(
+            new IdMetrics.Estimate("run-1", "4l128w", "h_final", "mle", "global", 11.25),
+            new IdMetrics.Estimate("run-1", "4l128w", "h_final", "mle", "paper", 12.5));
+
+    assertEquals(Optional.empty(), IdMetrics.push(settings, "sweep1", estimates));
+
+    assertEquals(1, requests.size());
+    Request put = requests.get(0);
+    assertEquals("PUT", put.method());
+    assertEquals("/metrics/job/scalinglab/sweep/sweep1/stage/id", put.path());
+    Samples body = Samples.parse(put.body());
+    Map<String, String> labels =
+        Map.of(
+            "run", "run-1",
+            "model", "4l128w",
+            "activation", "h_final",
+            "estimator", "mle",
+            "protocol", "paper");
+    assertEquals(Optional.of(12.5), body.value("scalinglab_id_estimate", labels));
+    assertEquals(2, body.all().size(), put.body());
+    body.all().forEach(s -> assertFalse(s.labels().containsKey("sweep"), s.toString()));
+    assertEquals(
+        Optional.empty(),
+        IdMetrics.push(new MetricsSettings(0, "127.0.0.1", "", "j"), "sweep1", estimates));
+    assertEquals(1, requests.size(), "no Pushgateway, no request");
+  }
+
+  @Test
   void noPushgatewayMeansNoRequest() {
     hub.start(new MetricsSettings(0, "127.0.0.1", "", "scalinglab"));
     assertEquals(Optional.empty(), hub.forRun("s", "r", "m", "d").finished("done"));
