@@ -72,7 +72,10 @@ final class BenchCommand {
                     "--copies",
                     "--steps",
                     "--peer",
-                    "--python")),
+                    "--python",
+                    "--engines",
+                    "--cases",
+                    "--max-threads")),
             Set.of("--help"));
     if (args.positional().isEmpty()) {
       System.out.print(

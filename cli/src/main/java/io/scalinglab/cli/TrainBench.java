@@ -3,8 +3,12 @@ package io.scalinglab.cli;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.UsageException;
+import io.scalinglab.core.config.KeyedEnum;
+import io.scalinglab.core.config.ModelEngine;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.model.LanguageModel;
+import io.scalinglab.trainer.model.LanguageModels;
 import io.scalinglab.trainer.train.AdamW;
 import io.scalinglab.trainer.train.Backends;
 import io.scalinglab.trainer.train.Flops;
@@ -33,9 +37,11 @@ final class TrainBench {
   static final String HELP =
       """
       usage: scalinglab bench train [--steps N] [--repeats R] [--peer peer_gpt.py] [--python PY]
+                                    [--engines samediff,kernel] [--cases a,b,c] [--max-threads T]
 
       Trains each config for R repeats of N steps after 3 warm-up steps, with 1 and 2 threads,
-      and prints the median tokens/s and MFU (train.peak-flops default 1e11 per core):
+      and prints the median tokens/s and MFU (train.peak-flops default 1e11 per core) of each
+      model engine (model.engine: the SameDiff graph, or the hand-written kernel):
         (a) 2 layers, 4 heads, width 128, block 64, batch 16, vocab 256
         (b) 4 layers, 4 heads, width 256, block 128, batch 8, vocab 256
         (c) as (a) with vocab 50,304
@@ -43,7 +49,15 @@ final class TrainBench {
       (needs PyTorch, e.g. Debian's python3-torch with --python /usr/bin/python3).
       """;
 
-  static final List<String> FLAGS = List.of("--steps", "--peer", "--python", "--threads-list");
+  static final List<String> FLAGS =
+      List.of(
+          "--steps",
+          "--peer",
+          "--python",
+          "--threads-list",
+          "--engines",
+          "--cases",
+          "--max-threads");
 
   private record Case(String label, GptConfig config, int batch) {}
 
@@ -58,6 +72,21 @@ final class TrainBench {
     int repeats = args.getInt("--repeats", 3, 1);
     String peer = args.get("--peer", null);
     String python = args.get("--python", "python3");
+    List<ModelEngine> engines = new ArrayList<>();
+    for (String e : args.get("--engines", "samediff,kernel").split(",")) {
+      engines.add(
+          KeyedEnum.find(ModelEngine.class, e)
+              .orElseThrow(
+                  () ->
+                      new UsageException(
+                          "'"
+                              + e
+                              + "' in --engines is invalid: "
+                              + KeyedEnum.allowed(ModelEngine.class))));
+    }
+    List<String> only =
+        List.of(args.get("--cases", "").split(",")).stream().filter(x -> !x.isEmpty()).toList();
+    int maxThreads = args.getInt("--max-threads", 2, 1);
     List<Case> cases =
         List.of(
             new Case("(a)", new GptConfig(2, 4, 128, 64, 256, false, true), 16),
@@ -72,71 +101,92 @@ final class TrainBench {
             Runtime.getRuntime().availableProcessors()));
     List<String> lines = new ArrayList<>();
     for (Case c : cases) {
-      double[] ours = new double[2];
-      double[] theirs = new double[2];
-      for (int threads = 1; threads <= 2; threads++) {
-        ours[threads - 1] = measure(c, threads, steps, repeats);
-        theirs[threads - 1] = peer == null ? Double.NaN : peer(python, peer, c, threads, steps);
-        Console.line(
-            String.format(
-                Locale.ROOT,
-                "%s %d thread(s): scalinglab %.0f tokens/s%s",
-                c.label,
-                threads,
-                ours[threads - 1],
-                peer == null
-                    ? ""
-                    : String.format(Locale.ROOT, ", peer %.0f", theirs[threads - 1])));
+      if (!only.isEmpty() && !only.contains(c.label.substring(1, 2))) {
+        continue;
       }
-      double best = Math.max(ours[0], ours[1]);
-      long flops =
-          Flops.perToken(
-              c.config.flopParams(),
-              c.config.nLayer(),
-              c.config.nHead(),
-              c.config.headDim(),
-              c.config.blockSize());
-      double mfu = Flops.mfu(best, flops, 1e11);
-      String peerPart =
-          peer == null
-              ? ""
-              : String.format(
+      double[] theirs = new double[maxThreads];
+      for (int threads = 1; threads <= maxThreads; threads++) {
+        theirs[threads - 1] = peer == null ? Double.NaN : peer(python, peer, c, threads, steps);
+      }
+      for (ModelEngine engine : engines) {
+        double[] ours = new double[maxThreads];
+        for (int threads = 1; threads <= maxThreads; threads++) {
+          ours[threads - 1] = measure(c, engine, threads, steps, repeats);
+          Console.line(
+              String.format(
                   Locale.ROOT,
-                  " | peer PyTorch best %.0f (1 thread %.0f, 2 threads %.0f) | ratio %.2fx",
-                  Math.max(theirs[0], theirs[1]),
-                  theirs[0],
-                  theirs[1],
-                  best / Math.max(theirs[0], theirs[1]));
-      lines.add(
-          String.format(
-              Locale.ROOT,
-              "%s %d layers, %d heads, width %d, block %d, batch %d, vocab %d: %.0f tokens/s"
-                  + " (1 thread %.0f, 2 threads %.0f; MFU %.2f%% of 1e11 FLOP/s)%s",
-              c.label,
-              c.config.nLayer(),
-              c.config.nHead(),
-              c.config.nEmbd(),
-              c.config.blockSize(),
-              c.batch,
-              c.config.vocabSize(),
-              best,
-              ours[0],
-              ours[1],
-              100 * mfu,
-              peerPart));
+                  "%s %s %d thread(s): scalinglab %.0f tokens/s%s",
+                  c.label,
+                  engine.key(),
+                  threads,
+                  ours[threads - 1],
+                  peer == null
+                      ? ""
+                      : String.format(Locale.ROOT, ", peer %.0f", theirs[threads - 1])));
+        }
+        lines.add(summary(c, engine, ours, theirs, peer != null));
+      }
     }
     Console.plain("");
     lines.forEach(Console::plain);
   }
 
+  private static String summary(
+      Case c, ModelEngine engine, double[] ours, double[] theirs, boolean withPeer) {
+    double best = Arrays.stream(ours).max().orElseThrow();
+    long flops =
+        Flops.perToken(
+            c.config.flopParams(),
+            c.config.nLayer(),
+            c.config.nHead(),
+            c.config.headDim(),
+            c.config.blockSize());
+    double mfu = Flops.mfu(best, flops, 1e11);
+    double peerBest = Arrays.stream(theirs).max().orElseThrow();
+    String peerPart =
+        withPeer
+            ? String.format(
+                Locale.ROOT,
+                " | peer PyTorch best %.0f %s | ratio %.2fx",
+                peerBest,
+                perThread(theirs),
+                best / peerBest)
+            : "";
+    return String.format(
+        Locale.ROOT,
+        "%s %s, %d layers, %d heads, width %d, block %d, batch %d, vocab %d: %.0f tokens/s"
+            + " %s; MFU %.2f%% of 1e11 FLOP/s%s",
+        c.label,
+        engine.key(),
+        c.config.nLayer(),
+        c.config.nHead(),
+        c.config.nEmbd(),
+        c.config.blockSize(),
+        c.batch,
+        c.config.vocabSize(),
+        best,
+        perThread(ours),
+        100 * mfu,
+        peerPart);
+  }
+
+  /** "(1 thread X, 2 threads Y)". */
+  private static String perThread(double[] tps) {
+    List<String> parts = new ArrayList<>();
+    for (int i = 0; i < tps.length; i++) {
+      parts.add(String.format(Locale.ROOT, "%d thread%s %.0f", i + 1, i == 0 ? "" : "s", tps[i]));
+    }
+    return "(" + String.join(", ", parts) + ")";
+  }
+
   /** Median tokens/s of {@code repeats} timings of {@code steps} full training steps. */
-  private static double measure(Case c, int threads, int steps, int repeats) {
+  private static double measure(Case c, ModelEngine engine, int threads, int steps, int repeats) {
     Backends.setThreads(threads);
     if (Backends.threads() != threads) {
       throw new IllegalStateException(
           "asked for " + threads + " native threads, ND4J uses " + Backends.threads());
     }
-    Gpt gpt = new Gpt(c.config, 1);
+    LanguageModel gpt = LanguageModels.create(engine, c.config, 1);
     AdamW opt = new AdamW(OptimConfig.nanoGptDefaults(), gpt.params());
     SplittableRandom rnd = new SplittableRandom(7);
     int n = c.batch * c.config.blockSize();

@@ -3,8 +3,8 @@ package io.scalinglab.core.config;
 import com.typesafe.config.Config;
 
 /**
- * The model family's shape ({@code model} in reference.conf); the vocabulary comes from the
- * dataset's tokenizer.
+ * The model family's shape ({@code model} in reference.conf) and the engine that computes it; the
+ * vocabulary comes from the dataset's tokenizer.
  */
 public record ModelSettings(
     int nLayer,
@@ -13,7 +13,8 @@ public record ModelSettings(
     int blockSize,
     boolean bias,
     boolean tiedHead,
-    int padVocabTo) {
+    int padVocabTo,
+    ModelEngine engine) {
   static final Check<Long> POSITIVE = Check.atLeast(1);
 
   public ModelSettings {
@@ -22,6 +23,7 @@ public record ModelSettings(
     POSITIVE.require("model.n-embd", (long) nEmbd);
     POSITIVE.require("model.block-size", (long) blockSize);
     POSITIVE.require("model.pad-vocab-to", (long) padVocabTo);
+    java.util.Objects.requireNonNull(engine, "engine");
     if (nEmbd % nHead != 0) {
       throw new io.scalinglab.core.error.ConfigException(
           "'"
@@ -46,7 +48,8 @@ public record ModelSettings(
         s.intValue("model.block-size", POSITIVE),
         s.bool("model.bias"),
         s.bool("model.tied-head"),
-        s.intValue("model.pad-vocab-to", POSITIVE));
+        s.intValue("model.pad-vocab-to", POSITIVE),
+        s.choice("model.engine", ModelEngine.class));
   }
 
   /** The vocabulary rounded up to a multiple of {@code padVocabTo}. */

@@ -23,8 +23,14 @@ class TrainSettingsTest {
   @Test
   void defaultsAreGpt2SmallAndNanoGptsOptimizer() {
     ModelSettings m = ModelSettings.fromConfig(ConfigFactory.empty());
-    assertEquals(new ModelSettings(12, 12, 768, 1024, false, true, 1), m);
-    assertEquals(50304, new ModelSettings(12, 12, 768, 1024, false, true, 64).paddedVocab(50257));
+    assertEquals(new ModelSettings(12, 12, 768, 1024, false, true, 1, ModelEngine.KERNEL), m);
+    assertEquals(
+        50304,
+        new ModelSettings(12, 12, 768, 1024, false, true, 64, ModelEngine.KERNEL)
+            .paddedVocab(50257));
+    assertEquals(
+        ModelEngine.SAMEDIFF,
+        ModelSettings.fromConfig(ConfigFactory.parseString("model.engine = samediff")).engine());
     TrainSettings t = TrainSettings.fromConfig(ConfigFactory.empty());
     assertEquals(6e-4, t.lr());
     assertEquals(0.95, t.beta2());

@@ -33,11 +33,14 @@ import org.nd4j.linalg.factory.Nd4j;
  *       ops take key masks, not causal ones.
  * </ul>
  *
- * <p>GELU is the tanh approximation GPT-2 itself used ({@code preciseGelu}); nanoGPT's exact-erf
- * GELU differs from it by less than 1e-3. The blocks are {@link TransformerBlocks}, which the
- * testbed's {@link TokenRegressor} shares.
+ * <p>GELU is the library's {@code preciseGelu}, which in 1.0.0-M2.1 computes {@code x/2 · (1 +
+ * tanh(√(2/π)(x + (0.044715·x)³)))}: it cubes the product where GPT-2's tanh approximation cubes x
+ * alone, and differs from nanoGPT's exact-erf GELU by up to 0.03 (x = 2.5: 2.4547 against 2.4845).
+ * Its gradient op is not that function's derivative either (off by 2.6e-5 at x = 1); {@link
+ * GptKernel} computes the same function with the exact derivative. The blocks are {@link
+ * TransformerBlocks}, which the testbed's {@link TokenRegressor} shares.
  */
-public final class Gpt {
+public final class Gpt implements LanguageModel {
   /** Name of the token embedding, also the tied output head. */
   public static final String WTE = "wte";
 
@@ -119,16 +122,19 @@ public final class Gpt {
     return sd;
   }
 
+  @Override
   public GptConfig config() {
     return config;
   }
 
   /** Every parameter by name, the arrays the graph trains (updating them in place updates it). */
+  @Override
   public Map<String, INDArray> params() {
     return body.params();
   }
 
   /** Replaces every parameter's values (shapes must match), e.g. from a checkpoint. */
+  @Override
   public void loadParams(Map<String, INDArray> values) {
     body.load(values);
   }
@@ -139,6 +145,7 @@ public final class Gpt {
    * @param x token ids, row-major [batch, block]
    * @param y next-token targets, same shape
    */
+  @Override
   public Step lossAndGradients(int[] x, int[] y) {
     Map<String, INDArray> feed = feed(x, y);
     OutAndGrad both = sd.calculateGradientsAndOutputs(feed, List.of(LOSS), gradNames);
@@ -162,11 +169,13 @@ public final class Gpt {
   public record Step(double loss, Map<String, INDArray> grads) {}
 
   /** Mean cross-entropy of one batch, forward pass only. */
+  @Override
   public double loss(int[] x, int[] y) {
     return sd.output(feed(x, y), LOSS).get(LOSS).getDouble(0);
   }
 
   /** Logits [batch*block, vocab] of a batch of token ids [batch, block]. */
+  @Override
   public INDArray logits(int[] x) {
     setTokens(x);
     return sd.output(Map.of(TARGETS, Nd4j.zeros(DataType.INT, x.length)), LOGITS).get(LOGITS);
@@ -176,6 +185,7 @@ public final class Gpt {
    * Hidden states [batch*block, width] at a named point: {@link #FINAL_BLOCK} (output of the last
    * block, the paper's choice) or {@link #FINAL_LN} (after the final LayerNorm).
    */
+  @Override
   public INDArray hidden(int[] x, String name) {
     setTokens(x);
     return sd.output(Map.of(TARGETS, Nd4j.zeros(DataType.INT, x.length)), name).get(name);

@@ -8,6 +8,7 @@ import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.Gpt;
+import io.scalinglab.trainer.model.LanguageModel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,7 +34,11 @@ final class ActivationCollector {
   private ActivationCollector() {}
 
   static void collect(
-      ResultsStore store, RunSpec spec, Gpt gpt, ShardData.Split val, Consumer<String> log) {
+      ResultsStore store,
+      RunSpec spec,
+      LanguageModel gpt,
+      ShardData.Split val,
+      Consumer<String> log) {
     TrainSettings.Activations a = spec.train().activations();
     int block = spec.model().blockSize();
     int width = spec.model().nEmbd();

@@ -3,6 +3,7 @@ package io.scalinglab.trainer.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.ModelEngine;
 import io.scalinglab.core.config.ModelSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.TrainSettings;
@@ -17,9 +18,10 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Everything one training run needs, resolved: the prepared dataset and the subset to train on, the
- * model's shape, the training settings, and the run's id and folder. The id is a hash of what
- * changes the result (dataset, subset, model, optimizer, steps, seed), so the same run started
- * again finds its own folder and resumes.
+ * model's shape and the engine that computes it, the training settings, and the run's id and
+ * folder. The id is a hash of what changes the result (dataset, subset, model, optimizer, steps,
+ * seed; not the engine, which computes the same model), so the same run started again finds its own
+ * folder and resumes.
  */
 public record RunSpec(
     String runId,
@@ -29,6 +31,7 @@ public record RunSpec(
     String subset,
     long subsetTokens,
     GptConfig model,
+    ModelEngine engine,
     TrainSettings train,
     String resolvedConfigJson) {
 
@@ -87,7 +90,9 @@ public record RunSpec(
     ObjectNode identity = JSON.createObjectNode();
     identity.put("dataset", datasetId + "/" + tokenizer);
     identity.put("subset", t.subset());
-    identity.set("model", tree(config.sectionJson("model")));
+    ObjectNode modelSection = (ObjectNode) tree(config.sectionJson("model"));
+    modelSection.remove("engine"); // how the model is computed, not what
+    identity.set("model", modelSection);
     ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
     train.remove(PRESENTATION_KEYS); // how a run is shown or stored, not what it computes
     identity.set("train", train);
@@ -100,6 +105,7 @@ public record RunSpec(
         t.subset(),
         subsetTokens,
         model,
+        m.engine(),
         t,
         config.toJson());
   }

@@ -12,6 +12,8 @@ import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.model.LanguageModel;
+import io.scalinglab.trainer.model.LanguageModels;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,7 +136,7 @@ public final class Trainer {
         new TokenWindows(val.tokens(), val.tokens().length(), cfg.blockSize(), t.seed())
             .fixedBatches(t.evalBatches(), t.batchSize(), t.seed() + 1);
 
-    Gpt gpt = new Gpt(cfg, t.seed());
+    LanguageModel gpt = LanguageModels.create(spec.engine(), cfg, t.seed());
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
     Progress p = new Progress();
@@ -294,7 +296,7 @@ public final class Trainer {
   }
 
   /** Mean loss over the fixed validation batches. */
-  static double evaluate(Gpt gpt, List<TokenWindows.Batch> batches) {
+  static double evaluate(LanguageModel gpt, List<TokenWindows.Batch> batches) {
     double sum = 0;
     for (TokenWindows.Batch b : batches) {
       sum += gpt.loss(b.x(), b.y());

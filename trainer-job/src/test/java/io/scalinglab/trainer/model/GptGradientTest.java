@@ -27,7 +27,8 @@ class GptGradientTest {
     checkModel(new Gpt(new GptConfig(1, 2, 8, 4, 11, false, false), 6, DataType.DOUBLE));
   }
 
-  private static void checkModel(Gpt g) {
+  /** Central differences against {@code g}'s gradient for 4 elements of every parameter. */
+  static void checkModel(LanguageModel g) {
     int[] x = {3, 3, 7, 3, 1, 10, 1, 1}; // batch 2, block 4, with repeats
     int[] y = {3, 7, 3, 1, 10, 1, 1, 2};
     Map<String, INDArray> grads = g.lossAndGradients(x, y).grads();

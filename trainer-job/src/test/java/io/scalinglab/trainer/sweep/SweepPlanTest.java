@@ -99,6 +99,11 @@ class SweepPlanTest {
         SweepPlan.expand(config("train.sweep=other", "train.log-interval=7"), store)
             .get(0)
             .runId());
+    for (String engine : new String[] {"samediff", "kernel"}) {
+      SweepPlan.Run run = SweepPlan.expand(config("model.engine=" + engine), store).get(0);
+      assertEquals(plain, run.runId(), "the engine computes the same model");
+      assertEquals(engine, run.spec().engine().key());
+    }
     assertNotEquals(plain, SweepPlan.expand(config("train.lr=1e-3"), store).get(0).runId());
   }
 
