@@ -134,10 +134,17 @@ class TrainIT {
     }
   }
 
+  /**
+   * The SameDiff engine's loss turns NaN on this run; the kernel engine's stays finite (val loss
+   * 4.18 after 30 steps: LayerNorm bounds the activations, and at lr 1.0 the two engines'
+   * trajectories part after a few steps), so the run is pinned to the engine that diverges: what
+   * this checks is the trainer's divergence stop, not either engine.
+   */
   @Test
   void anAbsurdLearningRateIsReportedAsDivergence() {
     RunSpec s =
         spec(
+            "model.engine=samediff",
             "train.max-steps=30",
             "train.decay-steps=30",
             "train.lr=1.0",

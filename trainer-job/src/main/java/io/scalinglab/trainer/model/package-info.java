@@ -1,7 +1,10 @@
 /**
- * The GPT-2 model as nanoGPT defines it, built as a SameDiff graph: its configuration, parameter
- * counts and the forward and backward pass of one batch; and the theory testbed's {@link
- * io.scalinglab.trainer.model.TokenRegressor}, an encoder on points cut into tokens that shares the
- * GPT's blocks ({@link io.scalinglab.trainer.model.TransformerBlocks}).
+ * The GPT-2 model as nanoGPT defines it, behind {@link io.scalinglab.trainer.model.LanguageModel}
+ * in two engines that compute the same function with the same parameters: a SameDiff graph ({@link
+ * io.scalinglab.trainer.model.Gpt}) and a hand-written forward and backward pass on ND4J arrays
+ * ({@link io.scalinglab.trainer.model.GptKernel}, faster on CPU); its configuration and parameter
+ * counts; and the theory testbed's {@link io.scalinglab.trainer.model.TokenRegressor}, an encoder
+ * on points cut into tokens that shares the graph's blocks ({@link
+ * io.scalinglab.trainer.model.TransformerBlocks}).
  */
 package io.scalinglab.trainer.model;
