@@ -87,22 +87,10 @@ class DataNodeLossIT {
                 "dataset.shard-tokens=100000",
                 "dataset.subsets.fractions=[0.25, 1.0]",
                 "model.n-layer=1",
-                "model.n-head=2",
                 "model.n-embd=16",
-                "model.block-size=32",
-                "train.batch-size=4",
-                "train.max-steps=12",
-                "train.decay-steps=12",
-                "train.warmup-steps=2",
-                "train.eval-interval=4",
-                "train.eval-batches=2",
-                "train.checkpoint-interval=4",
-                "train.log-interval=100",
-                "train.activations.documents=4",
-                "train.activations.per-document=4",
                 "train.sweep=datanode-loss",
-                "sweep.subsets=[f0.25, f1]",
-                "sweep.progress-interval=1"));
+                "sweep.subsets=[f0.25, f1]"));
+    settings.addAll(TinyRuns.settings(12));
     ScalinglabConfig c = ScalinglabConfig.load(List.of(), settings);
     ResultsStore store =
         ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());

@@ -86,23 +86,9 @@ class StoreFaultsIT {
     all.add("dataset.tokenizer=byte");
     all.add("dataset.val-fraction=0.1");
     all.add("dataset.shard-tokens=8192");
-    all.addAll(
-        List.of(
-            "model.n-layer=1",
-            "model.n-head=2",
-            "model.n-embd=16",
-            "model.block-size=32",
-            "train.batch-size=4",
-            "train.max-steps=8",
-            "train.decay-steps=8",
-            "train.warmup-steps=2",
-            "train.eval-interval=4",
-            "train.eval-batches=2",
-            "train.checkpoint-interval=4",
-            "train.log-interval=100",
-            "train.activations.documents=4",
-            "train.activations.per-document=4",
-            "sweep.progress-interval=1"));
+    all.add("model.n-layer=1");
+    all.add("model.n-embd=16");
+    all.addAll(TinyRuns.settings(8));
     all.addAll(List.of(more));
     return ScalinglabConfig.load(List.of(), all);
   }

@@ -80,21 +80,7 @@ class SweepIT {
     ScalinglabConfig c = ScalinglabConfig.load(List.of(), base);
     store = ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());
     PrepareJob.run(spark, c, store, line -> {});
-    base.addAll(
-        List.of(
-            "model.n-head=2",
-            "model.block-size=32",
-            "train.batch-size=4",
-            "train.max-steps=12",
-            "train.decay-steps=12",
-            "train.warmup-steps=2",
-            "train.eval-interval=4",
-            "train.eval-batches=2",
-            "train.checkpoint-interval=4",
-            "train.log-interval=100",
-            "train.activations.documents=4",
-            "train.activations.per-document=4",
-            "sweep.progress-interval=1"));
+    base.addAll(TinyRuns.settings(12));
   }
 
   @AfterAll

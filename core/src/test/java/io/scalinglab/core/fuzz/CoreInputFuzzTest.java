@@ -1,19 +1,16 @@
 package io.scalinglab.core.fuzz;
 
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
-
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
 import io.scalinglab.core.config.TrainSettings;
-import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.testing.OwnExceptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -25,13 +22,11 @@ import net.jqwik.api.constraints.Size;
 
 /**
  * Property-based fuzzing (jqwik) of the config parser and the {@code .npy} reader: whatever the
- * bytes, each returns or throws one of the project's own exceptions ({@link ScalinglabException}:
+ * bytes, each returns or throws one of the project's own exceptions ({@code ScalinglabException}:
  * config and input errors with a message), never anything else, and never hangs. Each property runs
- * jqwik's default 1,000 tries; a try taking over {@link #LIMIT} counts as a hang.
+ * jqwik's default 1,000 tries; a try taking over {@link OwnExceptions#LIMIT} counts as a hang.
  */
 class CoreInputFuzzTest {
-  static final Duration LIMIT = Duration.ofSeconds(10);
-
   /** A valid config the mutations start from: keys of several sections and value types. */
   static final String VALID_CONFIG =
       """
@@ -41,21 +36,6 @@ class CoreInputFuzzTest {
       train { lr = 6e-4, max-steps = 100, batch-size = 8, sweep = "s" }
       sweep { models = [{n-layer = 1}], subsets = ["f1"], seeds = [1, 2] }
       """;
-
-  /** Runs {@code action}; passes if it returns or throws a ScalinglabException. */
-  static void onlyOwnExceptions(Runnable action) {
-    assertTimeoutPreemptively(
-        LIMIT,
-        () -> {
-          try {
-            action.run();
-          } catch (ScalinglabException expected) {
-            if (expected.getMessage() == null || expected.getMessage().isBlank()) {
-              throw new AssertionError("an exception without a message", expected);
-            }
-          }
-        });
-  }
 
   static void parseConfig(String text) {
     Path file;
@@ -80,18 +60,18 @@ class CoreInputFuzzTest {
 
   @Property
   void configFileOfArbitraryText(@ForAll @Size(max = 400) String text) {
-    onlyOwnExceptions(() -> parseConfig(text));
+    OwnExceptions.only(() -> parseConfig(text));
   }
 
   @Property
   void configFileWithEditsOfAValidOne(@ForAll("editedConfigs") String text) {
-    onlyOwnExceptions(() -> parseConfig(text));
+    OwnExceptions.only(() -> parseConfig(text));
   }
 
   @Property
   void overrideOfArbitraryKeyAndValue(
       @ForAll("configKeys") String key, @ForAll @Size(max = 40) String value) {
-    onlyOwnExceptions(
+    OwnExceptions.only(
         () -> {
           ScalinglabConfig c = ScalinglabConfig.load(List.of(), List.of(key + "=" + value));
           TrainSettings.fromConfig(c.resolved());
@@ -101,12 +81,12 @@ class CoreInputFuzzTest {
 
   @Property
   void npyOfArbitraryBytes(@ForAll @Size(max = 300) byte[] bytes) {
-    onlyOwnExceptions(() -> Npy.read(new ByteArrayInputStream(bytes), "fuzz.npy"));
+    OwnExceptions.only(() -> Npy.read(new ByteArrayInputStream(bytes), "fuzz.npy"));
   }
 
   @Property
   void npyWithEditsOfAValidOne(@ForAll("editedNpy") byte[] bytes) {
-    onlyOwnExceptions(() -> Npy.read(new ByteArrayInputStream(bytes), "fuzz.npy"));
+    OwnExceptions.only(() -> Npy.read(new ByteArrayInputStream(bytes), "fuzz.npy"));
   }
 
   @Property
@@ -118,7 +98,7 @@ class CoreInputFuzzTest {
     out.write((h.length >> 8) & 0xff);
     out.writeBytes(h);
     out.writeBytes(new byte[64]);
-    onlyOwnExceptions(() -> Npy.read(new ByteArrayInputStream(out.toByteArray()), "fuzz.npy"));
+    OwnExceptions.only(() -> Npy.read(new ByteArrayInputStream(out.toByteArray()), "fuzz.npy"));
   }
 
   @Provide

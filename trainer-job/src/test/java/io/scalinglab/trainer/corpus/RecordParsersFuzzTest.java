@@ -1,12 +1,10 @@
 package io.scalinglab.trainer.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
-import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.testing.OwnExceptions;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -24,24 +22,11 @@ import net.jqwik.api.constraints.Size;
  * property runs jqwik's default 1,000 tries.
  */
 class RecordParsersFuzzTest {
-  static final Duration LIMIT = Duration.ofSeconds(10);
   static final Set<String> LANGS = Set.of("\"SQL\"");
-
-  static void onlyRecordsOrOwnExceptions(Runnable action) {
-    assertTimeoutPreemptively(
-        LIMIT,
-        () -> {
-          try {
-            action.run();
-          } catch (ScalinglabException expected) {
-            assertNotNull(expected.getMessage());
-          }
-        });
-  }
 
   @Property
   void lineFormatsReturnARecordForAnyBytes(@ForAll("corpusBytes") byte[] bytes) {
-    onlyRecordsOrOwnExceptions(
+    OwnExceptions.only(
         () -> {
           assertNotNull(RecordParsers.separated(bytes, 0, bytes.length));
           assertNotNull(RecordParsers.wholeFile(bytes));
@@ -53,7 +38,7 @@ class RecordParsersFuzzTest {
 
   @Property
   void streamingFormatsEndOrFailWithTheirOwnException(@ForAll("corpusBytes") byte[] bytes) {
-    onlyRecordsOrOwnExceptions(
+    OwnExceptions.only(
         () -> {
           List<Record> records = new ArrayList<>();
           RecordParsers.splitSeparated(
