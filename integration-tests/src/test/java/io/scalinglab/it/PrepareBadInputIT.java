@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.error.InputException;
@@ -225,6 +226,39 @@ class PrepareBadInputIT {
     ScalinglabException e =
         fails(ScalinglabException.class, write("c.jsonl.gz", cut), "dataset.source.format=jsonl");
     contains(e.getMessage(), "c.jsonl.gz", "could not be read", "gzip -t");
+  }
+
+  @Test
+  void hugeSingleDocumentStreamsThrough() throws IOException {
+    // One 24 MB document (no separator inside) beside small ones: tokenized and sharded whole,
+    // its tokens counted exactly, within the test JVM's heap.
+    int huge = 24 << 20;
+    byte[] line = "the quick brown fox jumps over the lazy dog\n".getBytes(StandardCharsets.UTF_8);
+    byte[] corpus = new byte[huge + 40 * 64];
+    int at = 0;
+    while (at + line.length <= huge) {
+      System.arraycopy(line, 0, corpus, at, line.length);
+      at += line.length;
+    }
+    int hugeLength = at - 1; // the separated format trims the last newline
+    StringBuilder small = new StringBuilder();
+    for (int i = 0; i < 40; i++) {
+      small.append("<|endoftext|>\nsmall document ").append(i).append('\n');
+    }
+    byte[] tail = small.toString().getBytes(StandardCharsets.UTF_8);
+    System.arraycopy(tail, 0, corpus, at, tail.length);
+    PrepareResult r =
+        prepare(
+            write("huge.txt", java.util.Arrays.copyOf(corpus, at + tail.length)),
+            "dataset.shard-tokens=4000000");
+    JsonNode m = r.manifest();
+    long tokens = m.path("train").path("tokens").asLong() + m.path("val").path("tokens").asLong();
+    long smallBytes = 0;
+    for (int i = 0; i < 40; i++) {
+      smallBytes += ("small document " + i).length();
+    }
+    // The byte tokenizer: one token per byte, plus one end-of-text token per document.
+    assertEquals(hugeLength + smallBytes + 41, tokens, m.toString());
   }
 
   @Test

@@ -179,6 +179,18 @@ final class StandaloneCluster implements AutoCloseable {
     return sb.toString();
   }
 
+  /** The executor JVMs the Worker runs now: its {@code CoarseGrainedExecutorBackend} children. */
+  List<ProcessHandle> executors() {
+    if (daemons.size() < 2) {
+      return List.of();
+    }
+    return daemons
+        .get(1)
+        .descendants()
+        .filter(h -> h.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend"))
+        .toList();
+  }
+
   /** Stops the Worker (which stops its executors) and the Master, with their process trees. */
   @Override
   public void close() {

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.scalinglab.analysis.job.AnalyzeJob;
+import io.scalinglab.core.config.AnalysisConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.error.InputException;
@@ -78,21 +80,7 @@ class SweepIT {
     ScalinglabConfig c = ScalinglabConfig.load(List.of(), base);
     store = ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());
     PrepareJob.run(spark, c, store, line -> {});
-    base.addAll(
-        List.of(
-            "model.n-head=2",
-            "model.block-size=32",
-            "train.batch-size=4",
-            "train.max-steps=12",
-            "train.decay-steps=12",
-            "train.warmup-steps=2",
-            "train.eval-interval=4",
-            "train.eval-batches=2",
-            "train.checkpoint-interval=4",
-            "train.log-interval=100",
-            "train.activations.documents=4",
-            "train.activations.per-document=4",
-            "sweep.progress-interval=1"));
+    base.addAll(TinyRuns.settings(12));
   }
 
   @AfterAll
@@ -292,6 +280,59 @@ class SweepIT {
   }
 
   @Test
+  void aRunThatDivergesIsMarkedTheSweepGoesOnAndTheAnalysisLeavesItOut() throws IOException {
+    List<String> log = new ArrayList<>();
+    SweepResult r =
+        SweepJob.run(
+            spark,
+            config(
+                "diverging",
+                FOUR_RUNS,
+                "sweep.subsets=[f0.25, f1]",
+                "sweep.testing.diverge-model=1l32w"),
+            store,
+            log::add);
+    assertFalse(r.failed(), "a diverged run is a result, not a failure: " + r.failures());
+    assertEquals(4, r.trained());
+    assertEquals(2, r.diverged());
+    assertEquals("done", store.readJson(new Path(r.dir(), "sweep.json")).path("status").asText());
+    List<Map<String, String>> rows = csv(new Path(r.dir(), "results.csv"));
+    assertEquals(4, rows.size());
+    List<String> divergedRuns = new ArrayList<>();
+    for (Map<String, String> row : rows) {
+      if (row.get("model").equals("1l32w")) {
+        assertEquals("diverged", row.get("status"), row.toString());
+        int step = Integer.parseInt(row.get("steps"));
+        assertTrue(step < 12, "stopped early, at step " + step);
+        assertTrue(row.get("reason").contains(" at step " + step), row.get("reason"));
+        assertTrue(row.get("reason").contains("lower train.lr"), row.get("reason"));
+        divergedRuns.add(row.get("run_id"));
+      } else {
+        assertEquals("done", row.get("status"), row.toString());
+        assertEquals("12", row.get("steps"));
+      }
+    }
+    assertTrue(store.temporaryLeftovers(r.dir()).isEmpty(), "no temporary files");
+
+    ScalinglabConfig c = config("diverging", "analysis.bootstrap.resamples=100");
+    List<String> analysisLog = new ArrayList<>();
+    AnalyzeJob.Result a =
+        AnalyzeJob.run(() -> spark, c, AnalysisConfig.of(c), store, "diverging", analysisLog::add);
+    JsonNode fits = store.readJson(new Path(new Path(r.dir(), "analysis"), "fits.json"));
+    List<String> excluded = new ArrayList<>();
+    fits.path("excluded").forEach(e -> excluded.add(e.path("run_id").asText()));
+    assertEquals(divergedRuns.stream().sorted().toList(), excluded.stream().sorted().toList());
+    String report = store.readString(new Path(a.report().toString()));
+    assertTrue(report.contains("2 run(s) were left out of every fit"), "report says so");
+    for (String run : divergedRuns) {
+      assertTrue(report.contains(run), "report names " + run);
+    }
+    assertTrue(
+        analysisLog.stream().anyMatch(l -> l.contains("2 run(s) left out")),
+        analysisLog.toString());
+  }
+
+  @Test
   void aSecondSweepInTheSameFolderIsRefusedUntilTheLockIsStale() throws IOException {
     Path dir = store.sweepDir("locked");
     try (SweepLock held = SweepLock.acquire(store, dir, "test", 60, 120, l -> {})) {
@@ -314,17 +355,41 @@ class SweepIT {
 
   static List<Map<String, String>> csv(Path p) {
     List<String> lines = store.readString(p).lines().toList();
-    String[] header = lines.get(0).split(",", -1);
+    List<String> header = cells(lines.get(0));
     List<Map<String, String>> rows = new ArrayList<>();
     for (String line : lines.subList(1, lines.size())) {
-      String[] cells = line.split(",", -1);
+      List<String> cells = cells(line);
+      assertEquals(header.size(), cells.size(), line);
       Map<String, String> row = new HashMap<>();
-      for (int i = 0; i < header.length; i++) {
-        row.put(header[i], cells[i]);
+      for (int i = 0; i < header.size(); i++) {
+        row.put(header.get(i), cells.get(i));
       }
       rows.add(row);
     }
     return rows;
+  }
+
+  /** The cells of one CSV line, RFC 4180 quoting ({@code "a, b"}, {@code ""} for a quote). */
+  static List<String> cells(String line) {
+    List<String> cells = new ArrayList<>();
+    StringBuilder cell = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (quoted && c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+        cell.append('"');
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (c == ',' && !quoted) {
+        cells.add(cell.toString());
+        cell.setLength(0);
+      } else {
+        cell.append(c);
+      }
+    }
+    cells.add(cell.toString());
+    return cells;
   }
 
   static Map<String, Long> modificationTimes(Path dir) throws IOException {

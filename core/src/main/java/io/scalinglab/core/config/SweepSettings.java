@@ -29,8 +29,24 @@ public record SweepSettings(
    * Fault injection for tests: a run's task throws after its first step at or past {@code
    * failAtStep} (0 = never; "at or past" because a retry resumes from a checkpoint) on each of its
    * first {@code failAttempts} attempts, if its model label is {@code failModel} or that is empty.
+   * The runs of model label {@code divergeModel} ("" = none) train with {@link #DIVERGE} instead,
+   * an absurd unclipped learning rate, so a test can watch a run diverge while the sweep goes on.
    */
-  public record Testing(int failAtStep, int failAttempts, String failModel) {
+  public record Testing(int failAtStep, int failAttempts, String failModel, String divergeModel) {
+    /** The overrides a run of {@code divergeModel} trains with. */
+    public static final List<String> DIVERGE =
+        List.of(
+            "train.lr=1.0",
+            "train.min-lr=1.0",
+            "train.warmup-steps=0",
+            "train.grad-clip=0",
+            "train.weight-decay=0");
+
+    /** Whether a run of model {@code label} is one the hook makes diverge. */
+    public boolean diverges(String label) {
+      return !divergeModel.isEmpty() && divergeModel.equals(label);
+    }
+
     /** Whether the hook hits a run of model {@code label} at {@code step} on {@code attempt}. */
     public boolean hits(String label, int step, int attempt) {
       return failAtStep > 0
@@ -65,7 +81,8 @@ public record SweepSettings(
             new Testing(
                 s.intValue("sweep.testing.fail-at-step", Check.atLeast(0)),
                 s.intValue("sweep.testing.fail-attempts", Check.atLeast(0)),
-                s.string("sweep.testing.fail-model")));
+                s.string("sweep.testing.fail-model"),
+                s.string("sweep.testing.diverge-model")));
     if (settings.lockStaleAfter() <= settings.lockHeartbeat()) {
       throw s.invalid(
           "sweep.lock-stale-after",

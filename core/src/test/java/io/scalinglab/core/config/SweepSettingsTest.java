@@ -26,7 +26,7 @@ class SweepSettingsTest {
     assertEquals(List.of(), d.models());
     assertEquals(List.of(), d.subsets());
     assertEquals(List.of(), d.seeds());
-    assertEquals(new SweepSettings.Testing(0, 1, ""), d.testing());
+    assertEquals(new SweepSettings.Testing(0, 1, "", ""), d.testing());
   }
 
   @Test

@@ -80,7 +80,27 @@ final class RunTask implements Function<String, String> {
       throw e;
     }
     listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
+    removeLeftovers(store, spec);
     return r.toJson().toString();
+  }
+
+  /**
+   * Deletes the temporary files an earlier attempt of this run left when it died mid-write (an
+   * executor killed while writing a checkpoint or progress.json). This attempt's own writes are all
+   * complete here, so whatever is left under the run folder belongs to an attempt that is gone.
+   */
+  private static void removeLeftovers(ResultsStore store, RunSpec spec) {
+    List<Path> leftovers = store.temporaryLeftovers(spec.runDir());
+    for (Path p : leftovers) {
+      store.deleteQuietly(p);
+    }
+    if (!leftovers.isEmpty()) {
+      LOG.info(
+          "run {}: removed {} temporary file(s) an earlier attempt left: {}",
+          spec.runId(),
+          leftovers.size(),
+          leftovers);
+    }
   }
 
   /**

@@ -61,6 +61,11 @@ public final class SweepPlan {
           overrides.add("train.seed=" + seed);
           ScalinglabConfig runConfig = config.withOverrides(overrides);
           RunSpec spec = RunSpec.resolve(runConfig, store);
+          if (sweep.testing().diverges(spec.model().label())) {
+            overrides.addAll(SweepSettings.Testing.DIVERGE);
+            runConfig = config.withOverrides(overrides);
+            spec = RunSpec.resolve(runConfig, store);
+          }
           String where = "sweep.models[" + m + "], subset " + subset + ", seed " + seed;
           String earlier = seen.putIfAbsent(spec.runId(), where);
           if (earlier != null) {

@@ -1,0 +1,345 @@
+package io.scalinglab.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.testing.MiniHdfs;
+import io.scalinglab.core.testing.SharedData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Processes killed by their id on a standalone cluster of separate JVMs ({@link
+ * StandaloneCluster}): an executor JVM while it trains (Spark retries the runs on a new executor
+ * and they resume from their checkpoints), and the sweep's driver JVM (the next submission takes
+ * over the dead driver's lock and trains only the runs that had not finished).
+ */
+class ProcessKillIT {
+  @TempDir static Path tmp;
+  static MiniHdfs hdfs;
+  static StandaloneCluster cluster;
+  static Path config;
+  static ResultsStore store;
+
+  @BeforeAll
+  static void start() throws IOException {
+    hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
+    String corpus = hdfs.uri() + "/corpora/train-sample.txt";
+    hdfs.fs()
+        .copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(
+                SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
+            new org.apache.hadoop.fs.Path(corpus));
+    config = tmp.resolve("kill.conf");
+    Files.writeString(
+        config,
+        """
+        store.root = "%s/store"
+        dataset {
+          name = "tinystories-sample"
+          source.paths = ["%s"]
+          tokenizer = "byte"
+          val-fraction = 0.05
+          subsets.fractions = [0.25, 0.5, 1.0]
+        }
+        model { n-layer = 1, n-head = 2, n-embd = 16, block-size = 32 }
+        train {
+          batch-size = 4
+          max-steps = 30
+          decay-steps = 30
+          warmup-steps = 2
+          eval-interval = 10
+          eval-batches = 2
+          checkpoint-interval = 10
+          log-interval = 10
+          activations { documents = 4, per-document = 4 }
+        }
+        sweep {
+          progress-interval = 2
+          # a killed driver's lock is taken over after 4 s
+          lock-heartbeat = 1
+          lock-stale-after = 4
+        }
+        """
+            .formatted(hdfs.uri(), corpus));
+    Configuration conf = new Configuration(hdfs.conf());
+    store = ResultsStore.open(hdfs.uri() + "/store", conf);
+    cluster = StandaloneCluster.start(work(), 2, "2g");
+    StandaloneCluster.Submission s = submit(Duration.ofMinutes(4), "prepare");
+    assertEquals(0, s.exitCode(), () -> "prepare failed:" + cluster.logs());
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+    if (hdfs != null) {
+      hdfs.close();
+    }
+  }
+
+  static StandaloneCluster.Submission submit(Duration timeout, String... jobArgs) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--jar",
+                StandaloneCluster.jobJar("trainer-job").toString(),
+                "--driver-memory",
+                "1g",
+                "--executor-memory",
+                "1g",
+                "--native-memory",
+                "1g",
+                "trainer"));
+    args.addAll(List.of(jobArgs));
+    args.addAll(
+        List.of(
+            "--config",
+            config.toString(),
+            "--",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.hadoop.dfs.replication=1",
+            "--conf",
+            "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
+    return cluster.submit(timeout, args);
+  }
+
+  static StandaloneCluster.Submission sweep(String name, String subsets) {
+    return submit(
+        Duration.ofMinutes(5),
+        "sweep",
+        "--set",
+        "train.sweep=" + name,
+        "--set",
+        "sweep.subsets=" + subsets);
+  }
+
+  @Test
+  void aKilledExecutorsRunsResumeAndTheResultsEqualAnUndisturbedSweep() throws Exception {
+    StandaloneCluster.Submission clean = sweep("undisturbed", "[f0.5, f1]");
+    assertEquals(0, clean.exitCode(), () -> "undisturbed sweep:" + cluster.logs());
+
+    AtomicReference<ProcessHandle> killed = new AtomicReference<>();
+    Thread killer =
+        whenPresent(
+            () -> anyPathContains(store.sweepDir("executor-kill"), "/checkpoints/step-0000010"),
+            () -> {
+              List<ProcessHandle> executors = cluster.executors();
+              if (!executors.isEmpty()) {
+                killed.set(executors.get(0));
+                executors.get(0).destroyForcibly();
+              }
+            });
+    StandaloneCluster.Submission s = sweep("executor-kill", "[f0.5, f1]");
+    killer.interrupt();
+    killer.join();
+    assertEquals(0, s.exitCode(), () -> "sweep with a killed executor:" + cluster.logs());
+    assertTrue(killed.get() != null, "an executor JVM was killed while the runs trained");
+    assertFalse(killed.get().isAlive(), "executor " + killed.get().pid() + " is gone");
+
+    List<Map<String, String>> a = rows("undisturbed");
+    List<Map<String, String>> b = rows("executor-kill");
+    assertEquals(2, b.size());
+    assertEquals(2, new HashSet<>(b.stream().map(r -> r.get("run_id")).toList()).size());
+    int resumed = 0;
+    for (int i = 0; i < a.size(); i++) {
+      Map<String, String> x = a.get(i);
+      Map<String, String> y = b.get(i);
+      assertEquals(x.get("run_id"), y.get("run_id"));
+      assertEquals("done", y.get("status"), y.toString());
+      // Same config, same numbers: a resumed run follows the uninterrupted trajectory up to the
+      // summation order of float32 reductions, as SweepIT's retried run does.
+      for (String column : List.of("val_loss_final", "val_loss_best", "val_loss_mean5")) {
+        assertEquals(
+            Double.parseDouble(x.get(column)), Double.parseDouble(y.get(column)), 1e-5, column);
+      }
+      org.apache.hadoop.fs.Path runDir = new org.apache.hadoop.fs.Path(y.get("run_dir"));
+      String metrics = store.readString(new org.apache.hadoop.fs.Path(runDir, "metrics.csv"));
+      assertEquals(31, metrics.lines().count(), "one row per step, none twice");
+      if (store
+              .readJson(new org.apache.hadoop.fs.Path(runDir, "progress.json"))
+              .path("attempt")
+              .asInt()
+          > 0) {
+        resumed++;
+      }
+    }
+    assertTrue(resumed >= 1, "a run was retried after the executor died");
+    assertTrue(
+        executorLogsContain("from its checkpoint at step 10"),
+        "a retried run resumed from its step-10 checkpoint:" + cluster.logs());
+    assertTrue(s.output().contains("2/2 runs done"), s.output());
+    assertTrue(
+        store.temporaryLeftovers(store.sweepDir("executor-kill")).isEmpty(), "no temporary files");
+  }
+
+  @Test
+  void aKilledDriversSweepResubmittedTrainsOnlyUnfinishedRuns() throws Exception {
+    org.apache.hadoop.fs.Path dir = store.sweepDir("driver-kill");
+    AtomicReference<ProcessHandle> killed = new AtomicReference<>();
+    Thread killer =
+        whenPresent(
+            () -> anyPathContains(dir, "/result.json"),
+            () ->
+                ProcessHandle.current()
+                    .descendants()
+                    .filter(
+                        h -> {
+                          String cmd = h.info().commandLine().orElse("");
+                          return cmd.contains("SparkSubmit") && cmd.contains("driver-kill");
+                        })
+                    .findFirst()
+                    .ifPresent(
+                        h -> {
+                          killed.set(h);
+                          h.destroyForcibly();
+                        }));
+    StandaloneCluster.Submission first = sweep("driver-kill", "[f0.25, f0.5, f1]");
+    killer.interrupt();
+    killer.join();
+    assertTrue(killed.get() != null, "the driver JVM was killed mid-sweep");
+    assertNotEquals(0, first.exitCode(), "the killed driver's submission failed");
+    assertTrue(store.exists(new org.apache.hadoop.fs.Path(dir, "sweep.lock")), "its lock is left");
+
+    Map<String, Long> finished = new HashMap<>();
+    for (FileStatus run : store.fs().listStatus(new org.apache.hadoop.fs.Path(dir, "runs"))) {
+      org.apache.hadoop.fs.Path result =
+          new org.apache.hadoop.fs.Path(run.getPath(), "result.json");
+      if (store.exists(result)) {
+        finished.put(
+            run.getPath().getName(), store.fs().getFileStatus(result).getModificationTime());
+      }
+    }
+    assertTrue(finished.size() >= 1 && finished.size() < 3, finished.toString());
+    Thread.sleep(4500); // past sweep.lock-stale-after
+    StandaloneCluster.Submission second = sweep("driver-kill", "[f0.25, f0.5, f1]");
+    assertEquals(0, second.exitCode(), () -> "resubmitted sweep:" + cluster.logs());
+    assertTrue(second.output().contains("taking over the stale lock"), second.output());
+    assertTrue(
+        second
+            .output()
+            .contains(
+                finished.size() + " finished earlier, " + (3 - finished.size()) + " to train"),
+        second.output());
+    List<Map<String, String>> rows = rows("driver-kill");
+    assertEquals(3, rows.size());
+    assertEquals(3, new HashSet<>(rows.stream().map(r -> r.get("run_id")).toList()).size());
+    assertTrue(rows.stream().allMatch(r -> r.get("status").equals("done")), rows.toString());
+    for (Map.Entry<String, Long> e : finished.entrySet()) {
+      org.apache.hadoop.fs.Path result =
+          new org.apache.hadoop.fs.Path(
+              new org.apache.hadoop.fs.Path(dir, "runs/" + e.getKey()), "result.json");
+      assertEquals(
+          e.getValue(),
+          store.fs().getFileStatus(result).getModificationTime(),
+          e.getKey() + " was not trained again");
+    }
+    assertTrue(store.temporaryLeftovers(dir).isEmpty(), "no temporary files");
+    assertFalse(store.exists(new org.apache.hadoop.fs.Path(dir, "sweep.lock")), "lock released");
+  }
+
+  static List<Map<String, String>> rows(String sweep) {
+    List<String> lines =
+        store
+            .readString(new org.apache.hadoop.fs.Path(store.sweepDir(sweep), "results.csv"))
+            .lines()
+            .toList();
+    List<String> header = SweepIT.cells(lines.get(0));
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      List<String> cells = SweepIT.cells(line);
+      Map<String, String> row = new HashMap<>();
+      for (int i = 0; i < header.size(); i++) {
+        row.put(header.get(i), cells.get(i));
+      }
+      rows.add(row);
+    }
+    rows.sort(java.util.Comparator.comparing(r -> r.get("run_id")));
+    return rows;
+  }
+
+  /** Whether an executor's stdout or stderr under the Worker's work folder holds {@code text}. */
+  static boolean executorLogsContain(String text) throws IOException {
+    Path worker = work().resolve("worker");
+    try (java.util.stream.Stream<Path> files = Files.walk(worker)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        String name = p.getFileName().toString();
+        if ((name.equals("stderr") || name.equals("stdout"))
+            && Files.readString(p, java.nio.charset.StandardCharsets.UTF_8).contains(text)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static Path work() {
+    return Path.of(System.getProperty("scalinglab.it.work", "target/standalone"))
+        .resolve("process-kill");
+  }
+
+  static boolean anyPathContains(org.apache.hadoop.fs.Path dir, String part) {
+    try {
+      FileSystem fs = store.fs();
+      if (!fs.exists(dir)) {
+        return false;
+      }
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
+      while (it.hasNext()) {
+        if (it.next().getPath().toString().contains(part)) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException listingRacedAWriter) {
+      // a folder was renamed while it was listed: look again
+    }
+    return false;
+  }
+
+  /** A daemon thread that runs {@code action} once {@code condition} holds, polling every 20 ms. */
+  static Thread whenPresent(Supplier<Boolean> condition, Runnable action) {
+    Thread t =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                if (condition.get()) {
+                  action.run();
+                  return;
+                }
+                try {
+                  Thread.sleep(20);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "process-killer");
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
