@@ -33,9 +33,14 @@ public record SweepSettings(
    * an absurd unclipped learning rate, so a test can watch a run diverge while the sweep goes on.
    */
   public record Testing(int failAtStep, int failAttempts, String failModel, String divergeModel) {
-    /** The overrides a run of {@code divergeModel} trains with. */
+    /**
+     * The overrides a run of {@code divergeModel} trains with. The SameDiff engine's loss turns
+     * non-finite within a few steps at this rate; the kernel engine's stays finite on the test
+     * corpus, so the hook pins the engine (which is not part of the run id).
+     */
     public static final List<String> DIVERGE =
         List.of(
+            "model.engine=samediff",
             "train.lr=1.0",
             "train.min-lr=1.0",
             "train.warmup-steps=0",
