@@ -1,5 +1,9 @@
 package io.scalinglab.it;
 
+import io.scalinglab.core.testing.MiniHdfs;
+import io.scalinglab.core.testing.SharedData;
+import java.io.IOException;
+
 /**
  * The tiny sweep the cluster tests run: a byte-level corpus sample, a one-layer model of width 32,
  * two runs (half and all of the training tokens) of 20 steps each, into the sweep folder {@code
@@ -10,6 +14,17 @@ public final class ClusterSweep {
   public static final String NAME = "cluster";
 
   private ClusterSweep() {}
+
+  /** Copies the TinyStories sample into {@code hdfs} and returns its {@code hdfs://} URI. */
+  public static String copyCorpus(MiniHdfs hdfs) throws IOException {
+    String corpus = hdfs.uri() + "/corpora/train-sample.txt";
+    hdfs.fs()
+        .copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(
+                SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
+            new org.apache.hadoop.fs.Path(corpus));
+    return corpus;
+  }
 
   /**
    * The sweep's config file.

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.core.testing.MiniHdfs;
-import io.scalinglab.core.testing.SharedData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +44,7 @@ class ProcessKillIT {
   @BeforeAll
   static void start() throws IOException {
     hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
-    String corpus = hdfs.uri() + "/corpora/train-sample.txt";
-    hdfs.fs()
-        .copyFromLocalFile(
-            new org.apache.hadoop.fs.Path(
-                SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
-            new org.apache.hadoop.fs.Path(corpus));
+    String corpus = ClusterSweep.copyCorpus(hdfs);
     config = tmp.resolve("kill.conf");
     Files.writeString(
         config,

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.testing.MiniHdfs;
-import io.scalinglab.core.testing.SharedData;
 import io.scalinglab.trainer.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
@@ -52,12 +51,7 @@ class StandaloneClusterIT {
   @BeforeAll
   static void start() throws IOException {
     hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
-    String corpus = hdfs.uri() + "/corpora/train-sample.txt";
-    hdfs.fs()
-        .copyFromLocalFile(
-            new org.apache.hadoop.fs.Path(
-                SharedData.path("corpora/tinystories/train-sample.txt").toUri()),
-            new org.apache.hadoop.fs.Path(corpus));
+    String corpus = ClusterSweep.copyCorpus(hdfs);
     config = tmp.resolve("cluster-sweep.conf");
     Files.writeString(config, ClusterSweep.config(hdfs.uri().toString(), corpus));
     Path work = Path.of(System.getProperty("scalinglab.it.work", "target/standalone"));
