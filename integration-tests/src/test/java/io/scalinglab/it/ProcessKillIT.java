@@ -219,6 +219,9 @@ class ProcessKillIT {
     assertNotEquals(0, first.exitCode(), "the killed driver's submission failed");
     assertTrue(store.exists(new org.apache.hadoop.fs.Path(dir, "sweep.lock")), "its lock is left");
 
+    // Past sweep.lock-stale-after; the dead driver's executors may still finish the run they
+    // were training meanwhile, so the runs that count as finished are read after the wait.
+    Thread.sleep(4500);
     Map<String, Long> finished = new HashMap<>();
     for (FileStatus run : store.fs().listStatus(new org.apache.hadoop.fs.Path(dir, "runs"))) {
       org.apache.hadoop.fs.Path result =
@@ -229,7 +232,6 @@ class ProcessKillIT {
       }
     }
     assertTrue(finished.size() >= 1 && finished.size() < 3, finished.toString());
-    Thread.sleep(4500); // past sweep.lock-stale-after
     StandaloneCluster.Submission second = sweep("driver-kill", "[f0.25, f0.5, f1]");
     assertEquals(0, second.exitCode(), () -> "resubmitted sweep:" + cluster.logs());
     assertTrue(second.output().contains("taking over the stale lock"), second.output());
