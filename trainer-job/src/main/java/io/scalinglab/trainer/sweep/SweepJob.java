@@ -65,6 +65,14 @@ public final class SweepJob {
                 settings.lockHeartbeat(),
                 settings.lockStaleAfter(),
                 log)) {
+      // Holding the lock, this driver owns the folder: temporary files there were left by a
+      // driver or executor that died mid-write, and no live writer will rename them.
+      List<Path> leftovers = store.temporaryLeftovers(dir);
+      if (!leftovers.isEmpty()) {
+        leftovers.forEach(store::deleteQuietly);
+        log.accept(
+            "removed " + leftovers.size() + " temporary file(s) left by an interrupted writer");
+      }
       state.readFinished(store);
       List<SweepPlan.Run> pending = state.pending();
       log.accept(
