@@ -9,12 +9,8 @@ import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
-import org.nd4j.linalg.api.ops.impl.shape.OneHot;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.PreciseGELUDerivative;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The same GPT-2 as {@link Gpt}, with a hand-written forward and backward pass on ND4J arrays
@@ -25,23 +21,23 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Why it exists: SameDiff spends most of a small model's step in its per-op Java bookkeeping
  * (measured ~93% at width 128). Here every activation the backward pass needs lives in buffers
- * allocated once per batch size and reused, and every op is one native call.
+ * allocated once per batch size and reused; the matrix products are BLAS calls, and the
+ * element-wise and row-wise steps (GELU, LayerNorm, the causal softmax, the cross-entropy) are
+ * {@link KernelOps}: one pass per row on the JDK's Vector API in float32, ND4J op chains otherwise.
  *
  * <p>The gradients {@link #lossAndGradients} returns are this model's own buffers: valid until its
  * next call.
  */
 public final class GptKernel implements LanguageModel {
-  /** √(2/π) and 0.044715³ of libnd4j's {@code precise_gelu}. */
-  private static final double GELU_C = Math.sqrt(2 / Math.PI);
-
-  private static final double GELU_A3 = 0.044715 * 0.044715 * 0.044715;
-
   private final GptConfig config;
   private final DataType dtype;
   private final Map<String, INDArray> params = new LinkedHashMap<>();
   private final Map<String, INDArray> grads = new LinkedHashMap<>();
   private final Map<Integer, Buffers> buffers = new HashMap<>();
-  private final INDArray mask;
+  private final KernelOps ops;
+
+  /** The ops of the batch in flight: {@link #ops}, or ND4J's where its arrays are too large. */
+  private KernelOps active;
 
   /**
    * Whether the backward pass uses libnd4j's {@code precise_gelu_derivative} as {@link Gpt}'s graph
@@ -58,8 +54,14 @@ public final class GptKernel implements LanguageModel {
 
   /** As {@link #GptKernel(GptConfig, long)}, computing in {@code dtype} (FLOAT, or DOUBLE). */
   public GptKernel(GptConfig config, long seed, DataType dtype) {
+    this(config, seed, dtype, KernelOps.forType(dtype));
+  }
+
+  /** As {@link #GptKernel(GptConfig, long, DataType)}, with the given element-wise ops. */
+  GptKernel(GptConfig config, long seed, DataType dtype, KernelOps ops) {
     this.config = requireNonNull(config, "config");
     this.dtype = requireNonNull(dtype, "dtype");
+    this.ops = requireNonNull(ops, "ops");
     SplittableRandom rnd = new SplittableRandom(seed);
     int c = config.nEmbd();
     double std = TransformerBlocks.STD;
@@ -83,7 +85,14 @@ public final class GptKernel implements LanguageModel {
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
       grads.put(e.getKey(), e.getValue().ulike());
     }
-    this.mask = Gpt.causalMask(config.blockSize()).castTo(dtype);
+  }
+
+  /**
+   * Which {@link KernelOps} this model runs its element-wise steps on: "vector" (float32 with the
+   * JDK's Vector API) or "nd4j" (ND4J op chains).
+   */
+  public String opsName() {
+    return ops.name();
   }
 
   /** Makes the backward pass use the library's GELU derivative (see the field), for tests. */
@@ -162,6 +171,7 @@ public final class GptKernel implements LanguageModel {
       }
     }
     Buffers b = buffers.computeIfAbsent(x.length / t, this::newBuffers);
+    active = b.ops;
     INDArray h = b.h;
     Nd4j.pullRows(params.get(Gpt.WTE), h, 1, x);
     h.reshape(b.batch, t, config.nEmbd()).addi(params.get(Gpt.WPE)); // broadcast over the batch
@@ -176,16 +186,14 @@ public final class GptKernel implements LanguageModel {
       INDArray k = l.qkvh.slice(1);
       INDArray v = l.qkvh.slice(2);
       Nd4j.matmul(q, k, l.att, false, true, false);
-      l.att.muli(1.0 / Math.sqrt(b.hd)).addi(mask);
-      INDArray rows = l.att.reshape(-1, t);
-      Nd4j.exec(new SoftMax(rows, rows, 1));
+      active.causalSoftmax(l.att, t, 1.0 / Math.sqrt(b.hd));
       Nd4j.matmul(l.att, v, b.yh, false, false, false); // [B, H, T, hd]
       l.y.reshape(b.batch, t, b.heads, b.hd).assign(b.yh.permute(0, 2, 1, 3));
       linear(p + "attn.c_proj", l.y, b.proj);
       h.addi(b.proj);
       layerNorm(p + "ln_2", h, l.xhat2, l.rstd2, l.m);
       linear(p + "mlp.c_fc", l.m, l.fc);
-      gelu(l.fc, l.gate, l.gelu);
+      active.gelu(l.fc, l.gate, l.gelu);
       linear(p + "mlp.c_proj", l.gelu, b.proj);
       h.addi(b.proj);
     }
@@ -195,22 +203,9 @@ public final class GptKernel implements LanguageModel {
     return b;
   }
 
-  /**
-   * Mean cross-entropy of the logits in {@code b}; leaves dLoss/dlogits in {@code b.dlogits}.
-   * Log-softmax with the row maximum subtracted, so no exponential overflows.
-   */
+  /** Mean cross-entropy of the logits in {@code b}; leaves dLoss/dlogits in {@code b.dlogits}. */
   private double crossEntropy(Buffers b, int[] y) {
-    int n = y.length;
-    INDArray z = b.dlogits.assign(b.logits);
-    z.subiColumnVector(z.max(1));
-    Nd4j.exec(new OneHot(Nd4j.createFromArray(y), b.onehot, config.vocabSize()));
-    double picked = b.onehot.mul(z).sumNumber().doubleValue();
-    Transforms.exp(z, false);
-    INDArray sums = z.sum(b.col1, 1);
-    z.diviColumnVector(sums); // softmax
-    double logSum = Transforms.log(sums, true).sumNumber().doubleValue();
-    z.subi(b.onehot).divi(n);
-    return (logSum - picked) / n;
+    return active.crossEntropy(b.logits, y, b.dlogits);
   }
 
   // ---- backward ----
@@ -229,19 +224,19 @@ public final class GptKernel implements LanguageModel {
     }
     Nd4j.gemm(b.dlogits, head(), b.dout, false, false, 1.0, 0.0);
     dh.assign(0);
-    layerNormBackward("ln_f", b.dout, b.xhatF, b.rstdF, dh, b);
+    layerNormBackward("ln_f", b.dout, b.xhatF, b.rstdF, dh);
     for (int i = config.nLayer() - 1; i >= 0; i--) {
       Layer l = b.layers[i];
       String p = "h." + i + ".";
       // MLP branch: h += c_proj(gelu(c_fc(ln_2(h))))
       linearBackward(p + "mlp.c_proj", l.gelu, dh, b.dfc);
       if (libraryGeluGradient) {
-        b.dfc.muli(Nd4j.exec(new PreciseGELUDerivative(l.fc, b.gelud)));
+        b.dfc.muli(Nd4j.exec(new PreciseGELUDerivative(l.fc, l.fc.ulike())));
       } else {
-        geluBackward(l.fc, l.gate, b.dfc, b.gelud, b.gelud2);
+        active.geluBackward(l.fc, l.gate, b.dfc);
       }
       linearBackward(p + "mlp.c_fc", l.m, b.dfc, b.dc);
-      layerNormBackward(p + "ln_2", b.dc, l.xhat2, l.rstd2, dh, b);
+      layerNormBackward(p + "ln_2", b.dc, l.xhat2, l.rstd2, dh);
       // attention branch: h += c_proj(attn(c_attn(ln_1(h))))
       linearBackward(p + "attn.c_proj", l.y, dh, b.dc);
       b.dyh.assign(b.dc.reshape(b.batch, t, b.heads, b.hd).permute(0, 2, 1, 3));
@@ -253,16 +248,12 @@ public final class GptKernel implements LanguageModel {
       INDArray dv = b.dqkvh.slice(2);
       Nd4j.matmul(l.att, b.dyh, dv, true, false, false);
       Nd4j.matmul(b.dyh, v, b.datt, false, true, false);
-      // softmax: ds = att ⊙ (datt − Σ_j datt ⊙ att), then the 1/√hd scale
-      INDArray att = l.att.reshape(-1, t);
-      INDArray datt = b.datt.reshape(-1, t);
-      INDArray dot = b.tmpAtt.reshape(-1, t).assign(datt).muli(att).sum(b.colAtt, 1);
-      datt.subiColumnVector(dot).muli(att).muli(1.0 / Math.sqrt(b.hd));
+      active.causalSoftmaxBackward(l.att, b.datt, t, 1.0 / Math.sqrt(b.hd));
       Nd4j.matmul(b.datt, k, dq, false, false, false);
       Nd4j.matmul(b.datt, q, dk, true, false, false);
       b.qkv.reshape(b.batch, t, 3, b.heads, b.hd).assign(b.dqkvh.permute(1, 3, 0, 2, 4));
       linearBackward(p + "attn.c_attn", l.a, b.qkv, b.dc);
-      layerNormBackward(p + "ln_1", b.dc, l.xhat1, l.rstd1, dh, b);
+      layerNormBackward(p + "ln_1", b.dc, l.xhat1, l.rstd1, dh);
     }
     // embeddings: positions add over the batch; token rows scatter-add (repeated tokens add)
     dh.reshape(b.batch, t, c).sum(grads.get(Gpt.WPE), 0);
@@ -275,29 +266,6 @@ public final class GptKernel implements LanguageModel {
 
   private INDArray head() {
     return params.get(config.tiedHead() ? Gpt.WTE : "lm_head.weight");
-  }
-
-  /**
-   * libnd4j's {@code precise_gelu} (SameDiff's {@code preciseGelu}), {@code x/2 · (1 + tanh(√(2/π)
-   * · (x + (0.044715·x)³)))} — note the cube of the product, where GPT-2's tanh approximation cubes
-   * x alone — written as {@code x · σ(2u)}: the library's own op is a scalar loop with {@code pow}
-   * and {@code tanh}, measured 7.5 ms forward and 12 ms backward for 1024 × 512 floats, this about
-   * a quarter of that. Keeps the gate {@code σ(2u)} for the backward pass.
-   */
-  static void gelu(INDArray x, INDArray gate, INDArray y) {
-    gate.assign(x).muli(x).muli(GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
-    Nd4j.exec(new Sigmoid(gate, gate));
-    y.assign(x).muli(gate);
-  }
-
-  /**
-   * {@code dy ← dy · gelu'(x)}, {@code gelu'(x) = s + 2√(2/π) · x · s(1 − s) · (1 + 3a³x²)} with
-   * {@code s} the gate and {@code a = 0.044715}.
-   */
-  static void geluBackward(INDArray x, INDArray gate, INDArray dy, INDArray tmp, INDArray tmp2) {
-    tmp.assign(x).muli(x).muli(3 * GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
-    tmp.muli(gate).muli(gate.rsub(1.0, tmp2)).addi(gate);
-    dy.muli(tmp);
   }
 
   /** {@code out = in · W (+ b)}. */
@@ -317,35 +285,20 @@ public final class GptKernel implements LanguageModel {
     Nd4j.gemm(dOut, params.get(name + ".weight"), dIn, false, true, 1.0, 0.0);
   }
 
-  /**
-   * LayerNorm over rows as libnd4j's {@code layer_norm} computes it: {@code (x − mean) / std} with
-   * the biased standard deviation and no epsilon, times the gain (plus the bias).
-   */
   private void layerNorm(String name, INDArray x, INDArray xhat, INDArray rstd, INDArray y) {
-    xhat.assign(x).subiColumnVector(x.mean(rstd, 1));
-    y.assign(xhat).muli(xhat).mean(rstd, 1); // biased variance
-    Transforms.sqrt(rstd, false).rdivi(1.0);
-    xhat.muliColumnVector(rstd);
-    y.assign(xhat).muliRowVector(params.get(name + ".weight"));
-    if (config.bias()) {
-      y.addiRowVector(params.get(name + ".bias"));
-    }
+    active.layerNorm(x, params.get(name + ".weight"), bias(params, name), xhat, rstd, y);
   }
 
-  /** Gain (and bias) gradients from {@code dy}; adds dLoss/dx to {@code dx}. */
   private void layerNormBackward(
-      String name, INDArray dy, INDArray xhat, INDArray rstd, INDArray dx, Buffers b) {
-    if (config.bias()) {
-      dy.sum(grads.get(name + ".bias"), 0);
-    }
-    INDArray dxhat = b.ln1.assign(dy).muli(xhat);
-    dxhat.sum(grads.get(name + ".weight"), 0);
-    dxhat.assign(dy).muliRowVector(params.get(name + ".weight"));
-    INDArray meanDxhat = dxhat.mean(b.col1, 1);
-    INDArray proj = b.ln2.assign(dxhat).muli(xhat).mean(b.col2, 1);
-    b.ln2.assign(xhat).muliColumnVector(proj);
-    dxhat.subi(b.ln2).subiColumnVector(meanDxhat).muliColumnVector(rstd);
-    dx.addi(dxhat);
+      String name, INDArray dy, INDArray xhat, INDArray rstd, INDArray dx) {
+    INDArray gain = params.get(name + ".weight");
+    active.layerNormBackward(
+        dy, xhat, rstd, gain, grads.get(name + ".weight"), bias(grads, name), dx);
+  }
+
+  /** The bias of a LayerNorm in {@code arrays}, or null without biases. */
+  private INDArray bias(Map<String, INDArray> arrays, String name) {
+    return config.bias() ? arrays.get(name + ".bias") : null;
   }
 
   private void param(String name, INDArray init) {
@@ -374,7 +327,12 @@ public final class GptKernel implements LanguageModel {
   }
 
   private Buffers newBuffers(int batch) {
-    return new Buffers(config, dtype, batch);
+    long n = (long) batch * config.blockSize();
+    long largest =
+        Math.max(
+            n * Math.max(config.vocabSize(), 4L * config.nEmbd()),
+            n * config.nHead() * config.blockSize());
+    return new Buffers(config, dtype, batch, ops.handles(largest) ? ops : new Nd4jKernelOps(dtype));
   }
 
   /** What one block's backward pass needs from its forward pass. */
@@ -410,6 +368,7 @@ public final class GptKernel implements LanguageModel {
 
   /** Activations and scratch space for one batch size, allocated once and reused. */
   private static final class Buffers {
+    final KernelOps ops;
     final int batch;
     final int heads;
     final int hd;
@@ -424,24 +383,16 @@ public final class GptKernel implements LanguageModel {
     final INDArray out;
     final INDArray logits;
     final INDArray dlogits;
-    final INDArray onehot;
-    final INDArray col1;
-    final INDArray col2;
     final INDArray dout;
     final INDArray dh;
     final INDArray dc;
     final INDArray dfc;
-    final INDArray gelud;
-    final INDArray gelud2;
     final INDArray dyh;
     final INDArray datt;
-    final INDArray tmpAtt;
-    final INDArray colAtt;
     final INDArray dqkvh;
-    final INDArray ln1;
-    final INDArray ln2;
 
-    Buffers(GptConfig cfg, DataType d, int batch) {
+    Buffers(GptConfig cfg, DataType d, int batch, KernelOps ops) {
+      this.ops = ops;
       int t = cfg.blockSize();
       int c = cfg.nEmbd();
       int n = batch * t;
@@ -463,22 +414,13 @@ public final class GptKernel implements LanguageModel {
       out = Nd4j.create(d, n, c);
       logits = Nd4j.create(d, n, v);
       dlogits = Nd4j.create(d, n, v);
-      onehot = Nd4j.create(d, n, v);
-      col1 = Nd4j.create(d, n);
-      col2 = Nd4j.create(d, n);
       dout = Nd4j.create(d, n, c);
       dh = Nd4j.create(d, n, c);
       dc = Nd4j.create(d, n, c);
       dfc = Nd4j.create(d, n, 4 * c);
-      gelud = Nd4j.create(d, n, 4 * c);
-      gelud2 = Nd4j.create(d, n, 4 * c);
       dyh = Nd4j.create(d, batch, heads, t, hd);
       datt = Nd4j.create(d, batch, heads, t, t);
-      tmpAtt = Nd4j.create(d, batch, heads, t, t);
-      colAtt = Nd4j.create(d, (long) batch * heads * t);
       dqkvh = Nd4j.create(d, 3, batch, heads, t, hd);
-      ln1 = Nd4j.create(d, n, c);
-      ln2 = Nd4j.create(d, n, c);
     }
   }
 }

@@ -1,0 +1,94 @@
+package io.scalinglab.trainer.model;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The element-wise and row-wise steps of {@link GptKernel}'s forward and backward pass: everything
+ * but the matrix products, which go to BLAS. Two implementations compute the same functions: {@link
+ * Nd4jKernelOps}, a chain of ND4J ops (any data type; the reference), and {@link VectorKernelOps},
+ * one pass per row on the JDK's Vector API (float32 only), which is what makes a small model's step
+ * fast: measured on 1024 × 512 floats, GELU forward 0.34 ms against 3.3 ms for the op chain, and
+ * cross-entropy over a 50,304-token vocabulary ~70 ms against ~1,000 ms.
+ *
+ * <p>Every array is dense and row-major with rows of the named width; outputs are overwritten
+ * unless a method says it adds.
+ */
+interface KernelOps {
+  /** The module that holds the Vector API; the JVM must be started with it added. */
+  String VECTOR_MODULE = "jdk.incubator.vector";
+
+  /**
+   * {@link VectorKernelOps} for float32 where the JVM has the Vector API module ({@code
+   * --add-modules jdk.incubator.vector}, which bin/jvm-options and the deploy files pass), else
+   * {@link Nd4jKernelOps}.
+   */
+  static KernelOps forType(DataType dtype) {
+    if (dtype == DataType.FLOAT && vectorApiPresent()) {
+      return new VectorKernelOps();
+    }
+    return new Nd4jKernelOps(dtype);
+  }
+
+  /** Whether the boot layer holds {@link #VECTOR_MODULE}. */
+  static boolean vectorApiPresent() {
+    return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+  }
+
+  /** A short name for progress lines and benchmarks: "vector" or "nd4j". */
+  String name();
+
+  /** Whether these ops take arrays of {@code elements} elements. */
+  default boolean handles(long elements) {
+    return true;
+  }
+
+  /**
+   * libnd4j's {@code precise_gelu}: {@code y = x · σ(2u)} with {@code u = √(2/π) · x · (1 +
+   * 0.044715³ x²)} (see {@link GptKernel}); keeps the gate {@code σ(2u)} for the backward pass.
+   */
+  void gelu(INDArray x, INDArray gate, INDArray y);
+
+  /** {@code dy ← dy · gelu'(x)} from the forward pass's input and gate. */
+  void geluBackward(INDArray x, INDArray gate, INDArray dy);
+
+  /**
+   * Mean cross-entropy of {@code logits} [n, vocab] against targets {@code y} (n of them), leaving
+   * dLoss/dlogits = (softmax − one-hot) / n in {@code dlogits}. The row maximum is subtracted
+   * before exponentiating, so nothing overflows; no one-hot array is built.
+   */
+  double crossEntropy(INDArray logits, int[] y, INDArray dlogits);
+
+  /**
+   * In place on attention scores [rows, t] whose row r is query position r mod t: {@code att ←
+   * softmax(scale · att)} over the keys at or before the query, and 0 after it (the causal mask).
+   */
+  void causalSoftmax(INDArray att, int t, double scale);
+
+  /**
+   * Backward of {@link #causalSoftmax}: {@code datt ← scale · att ⊙ (datt − Σ_j datt ⊙ att)}, with
+   * {@code att} its output.
+   */
+  void causalSoftmaxBackward(INDArray att, INDArray datt, int t, double scale);
+
+  /**
+   * LayerNorm over rows as libnd4j's {@code layer_norm} computes it: {@code xhat = (x − mean) ·
+   * rstd} with the biased variance and no epsilon, {@code y = xhat · gain (+ bias)}. Keeps {@code
+   * xhat} and {@code rstd} (one per row) for the backward pass; {@code bias} may be null.
+   */
+  void layerNorm(
+      INDArray x, INDArray gain, INDArray bias, INDArray xhat, INDArray rstd, INDArray y);
+
+  /**
+   * Writes the gain (and bias, unless null) gradients from {@code dy} and <em>adds</em> dLoss/dx to
+   * {@code dx}.
+   */
+  void layerNormBackward(
+      INDArray dy,
+      INDArray xhat,
+      INDArray rstd,
+      INDArray gain,
+      INDArray dgain,
+      INDArray dbias,
+      INDArray dx);
+}

@@ -1,0 +1,373 @@
+package io.scalinglab.trainer.model;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+/**
+ * {@link KernelOps} in float32 on the JDK's Vector API, reading and writing the arrays' native
+ * buffers in place: one pass per row where the op chain makes several, no temporaries, and the
+ * exponential vectorised (the JDK's SVML stubs on x86). Rows are processed in whole vectors of the
+ * platform's preferred width (16 floats with AVX-512, 8 with AVX2), a scalar loop finishing each
+ * row. Sums accumulate in float across lanes, then in double across rows.
+ *
+ * <p>Loaded only where the JVM has {@code jdk.incubator.vector} ({@link KernelOps#forType}); {@link
+ * GptKernel} gives batches whose arrays exceed 2 GiB, which a {@link ByteBuffer} cannot address, to
+ * {@link Nd4jKernelOps}.
+ */
+final class VectorKernelOps implements KernelOps {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+  private static final float C2 = (float) (2 * Nd4jKernelOps.GELU_C);
+  private static final float A3 = (float) Nd4jKernelOps.GELU_A3;
+
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+
+  /** Lane indices 0, 1, ..., L−1, for the causal mask. */
+  private static final FloatVector IOTA = FloatVector.zero(S).addIndex(1);
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  @Override
+  public void gelu(INDArray x, INDArray gate, INDArray y) {
+    ByteBuffer xb = bytes(x);
+    ByteBuffer gb = bytes(gate);
+    ByteBuffer yb = bytes(y);
+    int n = (int) x.length();
+    int i = 0;
+    for (int up = S.loopBound(n); i < up; i += L) {
+      FloatVector xv = load(xb, i);
+      FloatVector minus2u = xv.mul(xv).mul(A3).add(1f).mul(xv).mul(-C2);
+      FloatVector s = ONE.div(minus2u.lanewise(VectorOperators.EXP).add(1f));
+      s.intoByteBuffer(gb, 4 * i, NATIVE);
+      xv.mul(s).intoByteBuffer(yb, 4 * i, NATIVE);
+    }
+    for (; i < n; i++) {
+      float xi = xb.getFloat(4 * i);
+      float s = (float) (1 / (1 + Math.exp(-C2 * xi * (1 + A3 * xi * xi))));
+      gb.putFloat(4 * i, s);
+      yb.putFloat(4 * i, xi * s);
+    }
+  }
+
+  @Override
+  public void geluBackward(INDArray x, INDArray gate, INDArray dy) {
+    ByteBuffer xb = bytes(x);
+    ByteBuffer gb = bytes(gate);
+    ByteBuffer db = bytes(dy);
+    int n = (int) x.length();
+    int i = 0;
+    for (int up = S.loopBound(n); i < up; i += L) {
+      FloatVector xv = load(xb, i);
+      FloatVector s = load(gb, i);
+      FloatVector inner = xv.mul(xv).mul(3 * A3).add(1f).mul(xv).mul(C2);
+      FloatVector d = inner.mul(s).mul(ONE.sub(s)).add(s);
+      load(db, i).mul(d).intoByteBuffer(db, 4 * i, NATIVE);
+    }
+    for (; i < n; i++) {
+      float xi = xb.getFloat(4 * i);
+      float s = gb.getFloat(4 * i);
+      float d = C2 * xi * (1 + 3 * A3 * xi * xi) * s * (1 - s) + s;
+      db.putFloat(4 * i, db.getFloat(4 * i) * d);
+    }
+  }
+
+  @Override
+  public double crossEntropy(INDArray logits, int[] y, INDArray dlogits) {
+    ByteBuffer lb = bytes(logits);
+    ByteBuffer db = bytes(dlogits);
+    int n = y.length;
+    int v = (int) logits.size(1);
+    int up = S.loopBound(v);
+    float invN = 1f / n;
+    double loss = 0;
+    for (int r = 0; r < n; r++) {
+      if (y[r] < 0 || y[r] >= v) {
+        throw new IllegalArgumentException("target " + y[r] + " is outside the vocabulary of " + v);
+      }
+      int o = r * v;
+      FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      int j = 0;
+      for (; j < up; j += L) {
+        mv = mv.max(load(lb, o + j));
+      }
+      float max = mv.reduceLanes(VectorOperators.MAX);
+      for (; j < v; j++) {
+        max = Math.max(max, lb.getFloat(4 * (o + j)));
+      }
+      FloatVector sv = FloatVector.zero(S);
+      for (j = 0; j < up; j += L) {
+        FloatVector e = load(lb, o + j).sub(max).lanewise(VectorOperators.EXP);
+        e.intoByteBuffer(db, 4 * (o + j), NATIVE);
+        sv = sv.add(e);
+      }
+      double sum = sv.reduceLanes(VectorOperators.ADD);
+      for (; j < v; j++) {
+        float e = (float) Math.exp(lb.getFloat(4 * (o + j)) - max);
+        db.putFloat(4 * (o + j), e);
+        sum += e;
+      }
+      loss += Math.log(sum) - (lb.getFloat(4 * (o + y[r])) - max);
+      scaleRow(db, o, v, (float) (1 / (sum * n)));
+      int target = 4 * (o + y[r]);
+      db.putFloat(target, db.getFloat(target) - invN);
+    }
+    return loss / n;
+  }
+
+  @Override
+  public void causalSoftmax(INDArray att, int t, double scale) {
+    ByteBuffer ab = bytes(att);
+    int rows = (int) (att.length() / t);
+    int up = S.loopBound(t);
+    float sc = (float) scale;
+    for (int r = 0; r < rows; r++) {
+      int o = r * t;
+      int q = r % t; // the query's position: keys 0..q are visible
+      // scale and mask, keeping the row maximum
+      FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+      int j = 0;
+      for (; j < up && j <= q; j += L) {
+        VectorMask<Float> hidden = IOTA.compare(VectorOperators.GT, q - j);
+        FloatVector s = load(ab, o + j).mul(sc).blend(Float.NEGATIVE_INFINITY, hidden);
+        s.intoByteBuffer(ab, 4 * (o + j), NATIVE);
+        mv = mv.max(s);
+      }
+      int visibleEnd = j; // whole vectors from here on lie after the query
+      float max = mv.reduceLanes(VectorOperators.MAX);
+      for (j = up; j <= q && j < t; j++) {
+        max = Math.max(max, ab.getFloat(4 * (o + j)) * sc);
+      }
+      FloatVector sv = FloatVector.zero(S);
+      for (j = 0; j < visibleEnd; j += L) {
+        FloatVector e = load(ab, o + j).sub(max).lanewise(VectorOperators.EXP);
+        e.intoByteBuffer(ab, 4 * (o + j), NATIVE);
+        sv = sv.add(e);
+      }
+      double sum = sv.reduceLanes(VectorOperators.ADD);
+      for (j = up; j < t; j++) {
+        float e = j <= q ? (float) Math.exp(ab.getFloat(4 * (o + j)) * sc - max) : 0f;
+        ab.putFloat(4 * (o + j), e);
+        sum += e;
+      }
+      float inv = (float) (1 / sum);
+      for (j = 0; j < visibleEnd; j += L) {
+        load(ab, o + j).mul(inv).intoByteBuffer(ab, 4 * (o + j), NATIVE);
+      }
+      for (; j < up; j += L) {
+        FloatVector.zero(S).intoByteBuffer(ab, 4 * (o + j), NATIVE);
+      }
+      for (j = up; j <= q && j < t; j++) {
+        ab.putFloat(4 * (o + j), ab.getFloat(4 * (o + j)) * inv);
+      }
+    }
+  }
+
+  @Override
+  public void causalSoftmaxBackward(INDArray att, INDArray datt, int t, double scale) {
+    ByteBuffer ab = bytes(att);
+    ByteBuffer db = bytes(datt);
+    int rows = (int) (att.length() / t);
+    int up = S.loopBound(t);
+    float sc = (float) scale;
+    for (int r = 0; r < rows; r++) {
+      int o = r * t;
+      // att is 0 after the query, so whole rows can be read; ds is written in full
+      FloatVector dv = FloatVector.zero(S);
+      int j = 0;
+      for (; j < up; j += L) {
+        dv = dv.add(load(db, o + j).mul(load(ab, o + j)));
+      }
+      float dot = dv.reduceLanes(VectorOperators.ADD);
+      for (; j < t; j++) {
+        dot += db.getFloat(4 * (o + j)) * ab.getFloat(4 * (o + j));
+      }
+      for (j = 0; j < up; j += L) {
+        FloatVector a = load(ab, o + j);
+        load(db, o + j).sub(dot).mul(a).mul(sc).intoByteBuffer(db, 4 * (o + j), NATIVE);
+      }
+      for (; j < t; j++) {
+        int at = 4 * (o + j);
+        db.putFloat(at, (db.getFloat(at) - dot) * ab.getFloat(at) * sc);
+      }
+    }
+  }
+
+  @Override
+  public void layerNorm(
+      INDArray x, INDArray gain, INDArray bias, INDArray xhat, INDArray rstd, INDArray y) {
+    ByteBuffer xb = bytes(x);
+    ByteBuffer gb = bytes(gain);
+    ByteBuffer bb = bias == null ? null : bytes(bias);
+    ByteBuffer hb = bytes(xhat);
+    ByteBuffer rb = bytes(rstd);
+    ByteBuffer yb = bytes(y);
+    int rows = (int) x.size(0);
+    int c = (int) x.size(1);
+    int up = S.loopBound(c);
+    for (int r = 0; r < rows; r++) {
+      int o = r * c;
+      float mean = sum(xb, o, c) / c;
+      FloatVector vv = FloatVector.zero(S);
+      int j = 0;
+      for (; j < up; j += L) {
+        FloatVector d = load(xb, o + j).sub(mean);
+        vv = d.fma(d, vv);
+      }
+      float var = vv.reduceLanes(VectorOperators.ADD);
+      for (; j < c; j++) {
+        float d = xb.getFloat(4 * (o + j)) - mean;
+        var += d * d;
+      }
+      float rs = (float) (1 / Math.sqrt(var / c));
+      rb.putFloat(4 * r, rs);
+      for (j = 0; j < up; j += L) {
+        FloatVector h = load(xb, o + j).sub(mean).mul(rs);
+        h.intoByteBuffer(hb, 4 * (o + j), NATIVE);
+        FloatVector out = h.mul(load(gb, j));
+        if (bb != null) {
+          out = out.add(load(bb, j));
+        }
+        out.intoByteBuffer(yb, 4 * (o + j), NATIVE);
+      }
+      for (; j < c; j++) {
+        float h = (xb.getFloat(4 * (o + j)) - mean) * rs;
+        hb.putFloat(4 * (o + j), h);
+        yb.putFloat(4 * (o + j), h * gb.getFloat(4 * j) + (bb == null ? 0f : bb.getFloat(4 * j)));
+      }
+    }
+  }
+
+  @Override
+  public void layerNormBackward(
+      INDArray dy,
+      INDArray xhat,
+      INDArray rstd,
+      INDArray gain,
+      INDArray dgain,
+      INDArray dbias,
+      INDArray dx) {
+    ByteBuffer yb = bytes(dy);
+    ByteBuffer hb = bytes(xhat);
+    ByteBuffer rb = bytes(rstd);
+    ByteBuffer gb = bytes(gain);
+    ByteBuffer xb = bytes(dx);
+    int rows = (int) dy.size(0);
+    int c = (int) dy.size(1);
+    int up = S.loopBound(c);
+    float[] dg = new float[c];
+    float[] dbs = new float[c];
+    for (int r = 0; r < rows; r++) {
+      int o = r * c;
+      FloatVector s1 = FloatVector.zero(S);
+      FloatVector s2 = FloatVector.zero(S);
+      int j = 0;
+      for (; j < up; j += L) {
+        FloatVector d = load(yb, o + j);
+        FloatVector h = load(hb, o + j);
+        FloatVector dh = d.mul(load(gb, j));
+        s1 = s1.add(dh);
+        s2 = dh.fma(h, s2);
+        d.fma(h, FloatVector.fromArray(S, dg, j)).intoArray(dg, j);
+        d.add(FloatVector.fromArray(S, dbs, j)).intoArray(dbs, j);
+      }
+      float sumD = s1.reduceLanes(VectorOperators.ADD);
+      float sumDh = s2.reduceLanes(VectorOperators.ADD);
+      for (; j < c; j++) {
+        float d = yb.getFloat(4 * (o + j));
+        float h = hb.getFloat(4 * (o + j));
+        float dh = d * gb.getFloat(4 * j);
+        sumD += dh;
+        sumDh += dh * h;
+        dg[j] += d * h;
+        dbs[j] += d;
+      }
+      float meanD = sumD / c;
+      float proj = sumDh / c;
+      float rs = rb.getFloat(4 * r);
+      for (j = 0; j < up; j += L) {
+        FloatVector dh = load(yb, o + j).mul(load(gb, j));
+        FloatVector h = load(hb, o + j);
+        FloatVector d = dh.sub(h.mul(proj)).sub(meanD).mul(rs);
+        load(xb, o + j).add(d).intoByteBuffer(xb, 4 * (o + j), NATIVE);
+      }
+      for (; j < c; j++) {
+        float dh = yb.getFloat(4 * (o + j)) * gb.getFloat(4 * j);
+        float h = hb.getFloat(4 * (o + j));
+        int at = 4 * (o + j);
+        xb.putFloat(at, xb.getFloat(at) + (dh - h * proj - meanD) * rs);
+      }
+    }
+    ByteBuffer gOut = bytes(dgain);
+    for (int j = 0; j < c; j++) {
+      gOut.putFloat(4 * j, dg[j]);
+    }
+    if (dbias != null) {
+      ByteBuffer bOut = bytes(dbias);
+      for (int j = 0; j < c; j++) {
+        bOut.putFloat(4 * j, dbs[j]);
+      }
+    }
+  }
+
+  /** {@code row[0..len) *= s} for the row at element {@code o}. */
+  private static void scaleRow(ByteBuffer b, int o, int len, float s) {
+    int j = 0;
+    for (int up = S.loopBound(len); j < up; j += L) {
+      load(b, o + j).mul(s).intoByteBuffer(b, 4 * (o + j), NATIVE);
+    }
+    for (; j < len; j++) {
+      b.putFloat(4 * (o + j), b.getFloat(4 * (o + j)) * s);
+    }
+  }
+
+  /** The sum of the {@code len} floats at element {@code o}. */
+  private static float sum(ByteBuffer b, int o, int len) {
+    FloatVector sv = FloatVector.zero(S);
+    int j = 0;
+    for (int up = S.loopBound(len); j < up; j += L) {
+      sv = sv.add(load(b, o + j));
+    }
+    float s = sv.reduceLanes(VectorOperators.ADD);
+    for (; j < len; j++) {
+      s += b.getFloat(4 * (o + j));
+    }
+    return s;
+  }
+
+  /** The vector of floats starting at element {@code i}. */
+  private static FloatVector load(ByteBuffer b, int i) {
+    return FloatVector.fromByteBuffer(S, b, 4 * i, NATIVE);
+  }
+
+  /** Up to 2 GiB of floats: what a {@link ByteBuffer} can address. */
+  @Override
+  public boolean handles(long elements) {
+    return elements <= Integer.MAX_VALUE / Float.BYTES;
+  }
+
+  /** The native buffer of a dense float32 array, positioned at its first element. */
+  private static ByteBuffer bytes(INDArray a) {
+    if (a.dataType() != DataType.FLOAT
+        || a.ordering() != 'c'
+        || !Shape.hasDefaultStridesForShape(a)) {
+      throw new IllegalArgumentException(
+          "vector kernel ops need dense row-major float32 arrays, got "
+              + a.dataType()
+              + " "
+              + a.shapeInfoToString());
+    }
+    ByteBuffer all = a.data().asNio().order(NATIVE);
+    return all.position(Math.toIntExact(4 * a.offset())).slice().order(NATIVE);
+  }
+}

@@ -1,0 +1,134 @@
+package io.scalinglab.trainer.model;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@link VectorKernelOps} against {@link Nd4jKernelOps} on the same float32 inputs, with widths
+ * that are whole vectors and widths that leave a scalar tail (any lane count from 4 to 16 leaves
+ * one for 11, 21, 37 and 300). Both round to float32 after a different order of additions, so they
+ * differ by a few ulps of the largest element: tolerance 1e-5 of it (float32's ulp is 1.2e-7, and
+ * sums over up to 300 terms can lose ~log2(300) ≈ 8 ulps).
+ */
+class KernelOpsTest {
+  private static final double TOL = 1e-5;
+  private final KernelOps vector = new VectorKernelOps();
+  private final KernelOps reference = new Nd4jKernelOps(DataType.FLOAT);
+  private final SplittableRandom rnd = new SplittableRandom(3);
+
+  @Test
+  void theTestJvmHasTheVectorApiAsBinJvmOptionsGivesIt() {
+    assertTrue(
+        KernelOps.vectorApiPresent(), "start the JVM with --add-modules=jdk.incubator.vector");
+    assertEquals("vector", KernelOps.forType(DataType.FLOAT).name());
+    assertEquals("nd4j", KernelOps.forType(DataType.DOUBLE).name());
+  }
+
+  @Test
+  void geluForwardAndBackward() {
+    for (int n : new int[] {5, 64, 1000}) {
+      INDArray x = random(n, 3.0);
+      INDArray[] gate = {x.ulike(), x.ulike()};
+      INDArray[] y = {x.ulike(), x.ulike()};
+      INDArray dy = random(n, 1.0);
+      INDArray[] d = {dy.dup(), dy.dup()};
+      KernelOps[] ops = {reference, vector};
+      for (int i = 0; i < 2; i++) {
+        ops[i].gelu(x, gate[i], y[i]);
+        ops[i].geluBackward(x, gate[i], d[i]);
+      }
+      close(gate[0], gate[1], "gate n=" + n);
+      close(y[0], y[1], "gelu n=" + n);
+      close(d[0], d[1], "gelu' n=" + n);
+    }
+  }
+
+  @Test
+  void crossEntropyLossAndGradient() {
+    for (int vocab : new int[] {11, 256, 300}) {
+      INDArray logits = random(37 * vocab, 4.0).reshape(37, vocab);
+      int[] y = rnd.ints(37, 0, vocab).toArray();
+      INDArray d0 = logits.ulike();
+      INDArray d1 = logits.ulike();
+      double l0 = reference.crossEntropy(logits, y, d0);
+      double l1 = vector.crossEntropy(logits, y, d1);
+      assertEquals(l0, l1, TOL * l0, "loss, vocab " + vocab);
+      close(d0, d1, "dlogits, vocab " + vocab);
+    }
+  }
+
+  @Test
+  void causalSoftmaxForwardAndBackward() {
+    for (int t : new int[] {8, 21, 64}) {
+      INDArray scores = random(2 * 3 * t * t, 5.0).reshape(2, 3, t, t);
+      INDArray dAtt = random(2 * 3 * t * t, 1.0).reshape(2, 3, t, t);
+      INDArray[] att = {scores.dup(), scores.dup()};
+      INDArray[] d = {dAtt.dup(), dAtt.dup()};
+      KernelOps[] ops = {reference, vector};
+      double scale = 1 / Math.sqrt(t);
+      for (int i = 0; i < 2; i++) {
+        ops[i].causalSoftmax(att[i], t, scale);
+        ops[i].causalSoftmaxBackward(att[i], d[i], t, scale);
+      }
+      close(att[0], att[1], "softmax t=" + t);
+      close(d[0], d[1], "softmax backward t=" + t);
+      for (int q = 0; q < t; q++) {
+        assertEquals(0.0, att[1].getDouble(1, 2, q, t - 1) * (q < t - 1 ? 1 : 0), 0.0, "masked");
+      }
+    }
+  }
+
+  @Test
+  void layerNormForwardAndBackward() {
+    for (int c : new int[] {16, 37, 128}) {
+      for (boolean bias : new boolean[] {true, false}) {
+        int rows = 9;
+        INDArray x = random(rows * c, 2.0).reshape(rows, c).addi(0.5);
+        INDArray gain = random(c, 1.0).addi(1.0);
+        INDArray b = bias ? random(c, 1.0) : null;
+        INDArray dy = random(rows * c, 1.0).reshape(rows, c);
+        INDArray dxStart = random(rows * c, 1.0).reshape(rows, c);
+        INDArray[] xhat = {x.ulike(), x.ulike()};
+        INDArray[] rstd = {Nd4j.create(DataType.FLOAT, rows), Nd4j.create(DataType.FLOAT, rows)};
+        INDArray[] y = {x.ulike(), x.ulike()};
+        INDArray[] dgain = {gain.ulike(), gain.ulike()};
+        INDArray[] dbias = {bias ? gain.ulike() : null, bias ? gain.ulike() : null};
+        INDArray[] dx = {dxStart.dup(), dxStart.dup()};
+        KernelOps[] ops = {reference, vector};
+        for (int i = 0; i < 2; i++) {
+          ops[i].layerNorm(x, gain, b, xhat[i], rstd[i], y[i]);
+          ops[i].layerNormBackward(dy, xhat[i], rstd[i], gain, dgain[i], dbias[i], dx[i]);
+        }
+        String what = "c=" + c + (bias ? " with bias" : "");
+        close(xhat[0], xhat[1], "xhat " + what);
+        close(rstd[0], rstd[1], "rstd " + what);
+        close(y[0], y[1], "y " + what);
+        close(dgain[0], dgain[1], "dgain " + what);
+        if (bias) {
+          close(dbias[0], dbias[1], "dbias " + what);
+        }
+        close(dx[0], dx[1], "dx (added) " + what);
+      }
+    }
+  }
+
+  private INDArray random(int n, double scale) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (scale * (2 * rnd.nextDouble() - 1));
+    }
+    return Nd4j.createFromArray(v);
+  }
+
+  private static void close(INDArray expected, INDArray actual, String what) {
+    double scale = expected.amaxNumber().doubleValue();
+    double err = expected.sub(actual).amaxNumber().doubleValue();
+    assertTrue(err <= TOL * scale, what + ": max error " + err + ", scale " + scale);
+  }
+}
