@@ -74,6 +74,7 @@ final class BenchCommand {
                     "--peer",
                     "--python",
                     "--engines",
+                    "--kernel-ops",
                     "--cases",
                     "--max-threads")),
             Set.of("--help"));

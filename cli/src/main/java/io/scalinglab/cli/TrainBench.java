@@ -7,6 +7,7 @@ import io.scalinglab.core.config.KeyedEnum;
 import io.scalinglab.core.config.ModelEngine;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.model.GptKernel;
 import io.scalinglab.trainer.model.LanguageModel;
 import io.scalinglab.trainer.model.LanguageModels;
 import io.scalinglab.trainer.train.AdamW;
@@ -37,7 +38,8 @@ final class TrainBench {
   static final String HELP =
       """
       usage: scalinglab bench train [--steps N] [--repeats R] [--peer peer_gpt.py] [--python PY]
-                                    [--engines samediff,kernel] [--cases a,b,c] [--max-threads T]
+                                    [--engines samediff,kernel] [--kernel-ops vector,nd4j]
+                                    [--cases a,b,c] [--max-threads T]
 
       Trains each config for R repeats of N steps after 3 warm-up steps, with 1 and 2 threads,
       and prints the median tokens/s and MFU (train.peak-flops default 1e11 per core) of each
@@ -45,6 +47,8 @@ final class TrainBench {
         (a) 2 layers, 4 heads, width 128, block 64, batch 16, vocab 256
         (b) 4 layers, 4 heads, width 256, block 128, batch 8, vocab 256
         (c) as (a) with vocab 50,304
+      --kernel-ops times the kernel once per named element-wise ops (vector: the JDK Vector API,
+      what float32 training uses; nd4j: ND4J op chains); by default, once with the default.
       --peer runs the PyTorch reference script on the same configs and threads in the same run
       (needs PyTorch, e.g. Debian's python3-torch with --python /usr/bin/python3).
       """;
@@ -56,10 +60,18 @@ final class TrainBench {
           "--python",
           "--threads-list",
           "--engines",
+          "--kernel-ops",
           "--cases",
           "--max-threads");
 
   private record Case(String label, GptConfig config, int batch) {}
+
+  /** A model engine and, for the kernel, the element-wise ops it runs ("" for the default). */
+  private record Variant(ModelEngine engine, String ops) {
+    String label() {
+      return ops.isEmpty() ? engine.key() : engine.key() + "/" + ops;
+    }
+  }
 
   private TrainBench() {}
 
@@ -72,9 +84,15 @@ final class TrainBench {
     int repeats = args.getInt("--repeats", 3, 1);
     String peer = args.get("--peer", null);
     String python = args.get("--python", "python3");
-    List<ModelEngine> engines = new ArrayList<>();
+    List<String> kernelOps = List.of(args.get("--kernel-ops", "").split(","));
+    for (String o : kernelOps) {
+      if (!List.of("", "vector", "nd4j").contains(o)) {
+        throw new UsageException("'" + o + "' in --kernel-ops is invalid: use vector or nd4j");
+      }
+    }
+    List<Variant> engines = new ArrayList<>();
     for (String e : args.get("--engines", "samediff,kernel").split(",")) {
-      engines.add(
+      ModelEngine engine =
           KeyedEnum.find(ModelEngine.class, e)
               .orElseThrow(
                   () ->
@@ -82,7 +100,10 @@ final class TrainBench {
                           "'"
                               + e
                               + "' in --engines is invalid: "
-                              + KeyedEnum.allowed(ModelEngine.class))));
+                              + KeyedEnum.allowed(ModelEngine.class)));
+      for (String o : engine == ModelEngine.KERNEL ? kernelOps : List.of("")) {
+        engines.add(new Variant(engine, o));
+      }
     }
     List<String> only =
         List.of(args.get("--cases", "").split(",")).stream().filter(x -> !x.isEmpty()).toList();
@@ -108,7 +129,7 @@ final class TrainBench {
       for (int threads = 1; threads <= maxThreads; threads++) {
         theirs[threads - 1] = peer == null ? Double.NaN : peer(python, peer, c, threads, steps);
       }
-      for (ModelEngine engine : engines) {
+      for (Variant engine : engines) {
         double[] ours = new double[maxThreads];
         for (int threads = 1; threads <= maxThreads; threads++) {
           ours[threads - 1] = measure(c, engine, threads, steps, repeats);
@@ -117,7 +138,7 @@ final class TrainBench {
                   Locale.ROOT,
                   "%s %s %d thread(s): scalinglab %.0f tokens/s%s",
                   c.label,
-                  engine.key(),
+                  engine.label(),
                   threads,
                   ours[threads - 1],
                   peer == null
@@ -132,7 +153,7 @@ final class TrainBench {
   }
 
   private static String summary(
-      Case c, ModelEngine engine, double[] ours, double[] theirs, boolean withPeer) {
+      Case c, Variant engine, double[] ours, double[] theirs, boolean withPeer) {
     double best = Arrays.stream(ours).max().orElseThrow();
     long flops =
         Flops.perToken(
@@ -157,7 +178,7 @@ final class TrainBench {
         "%s %s, %d layers, %d heads, width %d, block %d, batch %d, vocab %d: %.0f tokens/s"
             + " %s; MFU %.2f%% of 1e11 FLOP/s%s",
         c.label,
-        engine.key(),
+        engine.label(),
         c.config.nLayer(),
         c.config.nHead(),
         c.config.nEmbd(),
@@ -179,14 +200,31 @@ final class TrainBench {
     return "(" + String.join(", ", parts) + ")";
   }
 
+  /** The engine's model, the kernel with the variant's element-wise ops. */
+  private static LanguageModel create(Variant engine, GptConfig config) {
+    String before = System.getProperty(GptKernel.OPS_PROPERTY);
+    if (!engine.ops().isEmpty()) {
+      System.setProperty(GptKernel.OPS_PROPERTY, engine.ops());
+    }
+    try {
+      return LanguageModels.create(engine.engine(), config, 1);
+    } finally {
+      if (before == null) {
+        System.clearProperty(GptKernel.OPS_PROPERTY);
+      } else {
+        System.setProperty(GptKernel.OPS_PROPERTY, before);
+      }
+    }
+  }
+
   /** Median tokens/s of {@code repeats} timings of {@code steps} full training steps. */
-  private static double measure(Case c, ModelEngine engine, int threads, int steps, int repeats) {
+  private static double measure(Case c, Variant engine, int threads, int steps, int repeats) {
     Backends.setThreads(threads);
     if (Backends.threads() != threads) {
       throw new IllegalStateException(
           "asked for " + threads + " native threads, ND4J uses " + Backends.threads());
     }
-    LanguageModel gpt = LanguageModels.create(engine, c.config, 1);
+    LanguageModel gpt = create(engine, c.config);
     AdamW opt = new AdamW(OptimConfig.nanoGptDefaults(), gpt.params());
     SplittableRandom rnd = new SplittableRandom(7);
     int n = c.batch * c.config.blockSize();

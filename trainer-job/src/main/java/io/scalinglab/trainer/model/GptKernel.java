@@ -29,6 +29,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * next call.
  */
 public final class GptKernel implements LanguageModel {
+  /**
+   * The JVM system property that picks the element-wise ops, "vector" or "nd4j", where the default
+   * (vector for float32 on the CPU with the Vector API module present) is not wanted.
+   */
+  public static final String OPS_PROPERTY = KernelOps.PROPERTY;
+
   private final GptConfig config;
   private final DataType dtype;
   private final Map<String, INDArray> params = new LinkedHashMap<>();

@@ -1,7 +1,9 @@
 package io.scalinglab.trainer.model;
 
+import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The element-wise and row-wise steps of {@link GptKernel}'s forward and backward pass: everything
@@ -19,20 +21,49 @@ interface KernelOps {
   String VECTOR_MODULE = "jdk.incubator.vector";
 
   /**
-   * {@link VectorKernelOps} for float32 where the JVM has the Vector API module ({@code
-   * --add-modules jdk.incubator.vector}, which bin/jvm-options and the deploy files pass), else
-   * {@link Nd4jKernelOps}.
+   * The JVM system property that picks the ops by name ("vector" or "nd4j") instead of by data type
+   * and platform: for benchmarks, and a way out should the Vector API misbehave on some platform.
+   */
+  String PROPERTY = "scalinglab.kernel.ops";
+
+  /**
+   * {@link VectorKernelOps} for float32 on the CPU backend where the JVM has the Vector API module
+   * ({@code --add-modules=jdk.incubator.vector}, which bin/jvm-options and the deploy files pass),
+   * else {@link Nd4jKernelOps}: on the CUDA backend the arrays live on the GPU, where ND4J's ops
+   * run. {@link #PROPERTY} overrides the choice.
+   *
+   * @throws IllegalStateException if the property asks for vector ops the JVM cannot run
    */
   static KernelOps forType(DataType dtype) {
-    if (dtype == DataType.FLOAT && vectorApiPresent()) {
-      return new VectorKernelOps();
+    String asked = System.getProperty(PROPERTY, "");
+    boolean vector =
+        switch (asked) {
+          case "" -> dtype == DataType.FLOAT && vectorApiPresent() && !cudaBackend();
+          case "vector" -> true;
+          case "nd4j" -> false;
+          default ->
+              throw new IllegalStateException(
+                  "'" + asked + "' in -D" + PROPERTY + " is invalid: use vector or nd4j");
+        };
+    if (vector && (dtype != DataType.FLOAT || !vectorApiPresent())) {
+      throw new IllegalStateException(
+          "-D"
+              + PROPERTY
+              + "=vector needs float32 and a JVM started with --add-modules="
+              + VECTOR_MODULE
+              + " (bin/jvm-options)");
     }
-    return new Nd4jKernelOps(dtype);
+    return vector ? new VectorKernelOps() : new Nd4jKernelOps(dtype);
   }
 
   /** Whether the boot layer holds {@link #VECTOR_MODULE}. */
   static boolean vectorApiPresent() {
     return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+  }
+
+  /** Whether ND4J runs on its CUDA backend. */
+  private static boolean cudaBackend() {
+    return Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cuda");
   }
 
   /** A short name for progress lines and benchmarks: "vector" or "nd4j". */
