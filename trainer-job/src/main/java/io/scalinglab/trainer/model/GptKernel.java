@@ -180,7 +180,7 @@ public final class GptKernel implements LanguageModel {
     active = b.ops;
     INDArray h = b.h;
     Nd4j.pullRows(params.get(Gpt.WTE), h, 1, x);
-    h.reshape(b.batch, t, config.nEmbd()).addi(params.get(Gpt.WPE)); // broadcast over the batch
+    b.hByWindow.addi(params.get(Gpt.WPE)); // broadcast over the batch
     for (int i = 0; i < config.nLayer(); i++) {
       Layer l = b.layers[i];
       String p = "h." + i + ".";
@@ -189,18 +189,12 @@ public final class GptKernel implements LanguageModel {
       // [B·T, 3C] = [B, T, 3, H, hd] -> [3, B, H, T, hd]: q, k, v as contiguous heads. The
       // products below see [B·H, T, ·]: rank-3 batched matmul is up to 2.8x faster than rank 4
       // in libnd4j M2.1 (transposed operands, measured at config (b)'s sizes).
-      l.qkvh
-          .reshape(3, b.batch, b.heads, t, b.hd)
-          .assign(b.qkv.reshape(b.batch, t, 3, b.heads, b.hd).permute(2, 0, 3, 1, 4));
-      INDArray q = l.qkvh.slice(0);
-      INDArray k = l.qkvh.slice(1);
-      INDArray v = l.qkvh.slice(2);
-      Nd4j.matmul(q, k, l.att, false, true, false);
+      // (The reshaped and permuted views live in the buffers: made once, not every step.)
+      l.qkvhSplit.assign(b.qkvAsHeads);
+      Nd4j.matmul(l.q, l.k, l.att, false, true, false);
       active.causalSoftmax(l.att, t, 1.0 / Math.sqrt(b.hd));
-      Nd4j.matmul(l.att, v, b.yh, false, false, false); // [B·H, T, hd]
-      l.y
-          .reshape(b.batch, t, b.heads, b.hd)
-          .assign(b.yh.reshape(b.batch, b.heads, t, b.hd).permute(0, 2, 1, 3));
+      Nd4j.matmul(l.att, l.v, b.yh, false, false, false); // [B·H, T, hd]
+      l.yByHead.assign(b.yhAsTokens);
       linear(p + "attn.c_proj", l.y, b.proj);
       h.addi(b.proj);
       layerNorm(p + "ln_2", h, l.xhat2, l.rstd2, l.m);
@@ -224,7 +218,6 @@ public final class GptKernel implements LanguageModel {
 
   private void backward(Buffers b, int[] x) {
     int t = config.blockSize();
-    int c = config.nEmbd();
     INDArray dh = b.dh;
     INDArray dwte = grads.get(Gpt.WTE);
     // logits = out · headᵀ
@@ -251,28 +244,18 @@ public final class GptKernel implements LanguageModel {
       layerNormBackward(p + "ln_2", b.dc, l.xhat2, l.rstd2, dh);
       // attention branch: h += c_proj(attn(c_attn(ln_1(h))))
       linearBackward(p + "attn.c_proj", l.y, dh, b.dc);
-      b.dyh
-          .reshape(b.batch, b.heads, t, b.hd)
-          .assign(b.dc.reshape(b.batch, t, b.heads, b.hd).permute(0, 2, 1, 3));
-      INDArray q = l.qkvh.slice(0);
-      INDArray k = l.qkvh.slice(1);
-      INDArray v = l.qkvh.slice(2);
-      INDArray dq = b.dqkvh.slice(0);
-      INDArray dk = b.dqkvh.slice(1);
-      INDArray dv = b.dqkvh.slice(2);
-      Nd4j.matmul(l.att, b.dyh, dv, true, false, false);
-      Nd4j.matmul(b.dyh, v, b.datt, false, true, false);
+      b.dyhSplit.assign(b.dcAsHeads);
+      Nd4j.matmul(l.att, b.dyh, b.dv, true, false, false);
+      Nd4j.matmul(b.dyh, l.v, b.datt, false, true, false);
       active.causalSoftmaxBackward(l.att, b.datt, t, 1.0 / Math.sqrt(b.hd));
-      Nd4j.matmul(b.datt, k, dq, false, false, false);
-      Nd4j.matmul(b.datt, q, dk, true, false, false);
-      b.qkv
-          .reshape(b.batch, t, 3, b.heads, b.hd)
-          .assign(b.dqkvh.reshape(3, b.batch, b.heads, t, b.hd).permute(1, 3, 0, 2, 4));
+      Nd4j.matmul(b.datt, l.k, b.dq, false, false, false);
+      Nd4j.matmul(b.datt, l.q, b.dk, true, false, false);
+      b.qkvSplit.assign(b.dqkvhAsTokens);
       linearBackward(p + "attn.c_attn", l.a, b.qkv, b.dc);
       layerNormBackward(p + "ln_1", b.dc, l.xhat1, l.rstd1, dh);
     }
     // embeddings: positions add over the batch; token rows scatter-add (repeated tokens add)
-    dh.reshape(b.batch, t, c).sum(grads.get(Gpt.WPE), 0);
+    b.dhByWindow.sum(grads.get(Gpt.WPE), 0);
     ScatterAdd scatter = new ScatterAdd(dwte, Nd4j.createFromArray(x), dh);
     scatter.addOutputArgument(dwte); // in place
     Nd4j.exec(scatter);
@@ -357,8 +340,13 @@ public final class GptKernel implements LanguageModel {
     final INDArray rstd1;
     final INDArray a;
     final INDArray qkvh;
+    final INDArray qkvhSplit;
+    final INDArray q;
+    final INDArray k;
+    final INDArray v;
     final INDArray att;
     final INDArray y;
+    final INDArray yByHead;
     final INDArray xhat2;
     final INDArray rstd2;
     final INDArray m;
@@ -370,9 +358,15 @@ public final class GptKernel implements LanguageModel {
       xhat1 = Nd4j.create(d, n, c);
       rstd1 = Nd4j.create(d, n);
       a = Nd4j.create(d, n, c);
-      qkvh = Nd4j.create(d, 3, (long) batch * heads, t, c / heads);
+      int hd = c / heads;
+      qkvh = Nd4j.create(d, 3, (long) batch * heads, t, hd);
+      qkvhSplit = qkvh.reshape(3, batch, heads, t, hd);
+      q = qkvh.slice(0);
+      k = qkvh.slice(1);
+      v = qkvh.slice(2);
       att = Nd4j.create(d, (long) batch * heads, t, t);
       y = Nd4j.create(d, n, c);
+      yByHead = y.reshape(batch, t, heads, hd);
       xhat2 = Nd4j.create(d, n, c);
       rstd2 = Nd4j.create(d, n);
       m = Nd4j.create(d, n, c);
@@ -406,6 +400,18 @@ public final class GptKernel implements LanguageModel {
     final INDArray dyh;
     final INDArray datt;
     final INDArray dqkvh;
+    // views of the arrays above, made once
+    final INDArray hByWindow;
+    final INDArray dhByWindow;
+    final INDArray qkvAsHeads;
+    final INDArray qkvSplit;
+    final INDArray yhAsTokens;
+    final INDArray dyhSplit;
+    final INDArray dcAsHeads;
+    final INDArray dq;
+    final INDArray dk;
+    final INDArray dv;
+    final INDArray dqkvhAsTokens;
 
     Buffers(GptConfig cfg, DataType d, int batch, KernelOps ops) {
       this.ops = ops;
@@ -437,6 +443,19 @@ public final class GptKernel implements LanguageModel {
       dyh = Nd4j.create(d, (long) batch * heads, t, hd);
       datt = Nd4j.create(d, (long) batch * heads, t, t);
       dqkvh = Nd4j.create(d, 3, (long) batch * heads, t, hd);
+      hByWindow = h.reshape(batch, t, c);
+      dhByWindow = dh.reshape(batch, t, c);
+      // [B·T, 3C] = [B, T, 3, H, hd] as [3, B, H, T, hd], and back
+      qkvSplit = qkv.reshape(batch, t, 3, heads, hd);
+      qkvAsHeads = qkvSplit.permute(2, 0, 3, 1, 4);
+      dqkvhAsTokens = dqkvh.reshape(3, batch, heads, t, hd).permute(1, 3, 0, 2, 4);
+      // [B·H, T, hd] as [B, T, H, hd], and back
+      yhAsTokens = yh.reshape(batch, heads, t, hd).permute(0, 2, 1, 3);
+      dyhSplit = dyh.reshape(batch, heads, t, hd);
+      dcAsHeads = dc.reshape(batch, t, heads, hd).permute(0, 2, 1, 3);
+      dq = dqkvh.slice(0);
+      dk = dqkvh.slice(1);
+      dv = dqkvh.slice(2);
     }
   }
 }
