@@ -130,18 +130,10 @@ public final class Args {
   }
 
   public static String closest(String name, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
     // sorted: of two equally close names the same one wins on every run (flag sets are unordered)
-    for (String k : known.stream().sorted().toList()) {
-      int d = Closest.distance(name, k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3)
-        ? "; did you mean " + best + "?"
+    Closest.Match best = Closest.nearest(name, known.stream().sorted().toList());
+    return best != null && best.distance() <= Math.max(2, name.length() / 3)
+        ? "; did you mean " + best.name() + "?"
         : "";
   }
 }
