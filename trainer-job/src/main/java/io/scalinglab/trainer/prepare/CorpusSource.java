@@ -44,6 +44,10 @@ import scala.Tuple2;
  * failures into messages that name the file.
  */
 final class CorpusSource {
+  private static final String DAMAGED_PARQUET_FIX =
+      "check that a Parquet reader opens them (e.g. pyarrow.parquet.read_table) and copy or write"
+          + " them again";
+
   private CorpusSource() {}
 
   /** The files a source resolved to, with their sizes (same order) and total size. */
@@ -231,7 +235,9 @@ final class CorpusSource {
       throw InputException.of(
           String.join(", ", source.paths()),
           "cannot be read as Parquet: " + rootMessage(e),
-          "Check dataset.source.format: use jsonl for JSON lines, text for separated text",
+          "If the files are not Parquet, set dataset.source.format (jsonl for JSON lines, text for"
+              + " separated text); if they are, they are damaged or cut short: "
+              + DAMAGED_PARQUET_FIX,
           e);
     }
     List<String> columns = Arrays.asList(table.columns());
@@ -305,8 +311,7 @@ final class CorpusSource {
       return InputException.of(
           file,
           "could not be read as Parquet: " + rootMessage(e),
-          "The file is damaged or cut short: check that a Parquet reader opens it (e.g."
-              + " pyarrow.parquet.read_table) and copy or write it again",
+          "The file is damaged or cut short: " + DAMAGED_PARQUET_FIX.replace("them", "it"),
           e);
     }
   }
