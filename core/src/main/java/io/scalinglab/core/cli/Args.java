@@ -15,8 +15,11 @@ import java.util.Set;
 public final class Args {
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
+  private final String command;
 
-  private Args() {}
+  private Args(String command) {
+    this.command = command;
+  }
 
   /**
    * Parses {@code argv} against the known flags.
@@ -27,7 +30,7 @@ public final class Args {
    */
   public static Args parse(
       String command, String[] argv, Set<String> withValue, Set<String> switches) {
-    Args a = new Args();
+    Args a = new Args(command);
     for (int i = 0; i < argv.length; i++) {
       String arg = argv[i];
       if (!arg.startsWith("--") || arg.equals("--")) {
@@ -47,7 +50,15 @@ public final class Args {
       }
       if (switches.contains(name)) {
         if (value != null) {
-          throw new UsageException(name + " takes no value, got '" + value + "'");
+          throw new UsageException(
+              name
+                  + " takes no value, got '"
+                  + value
+                  + "': write "
+                  + name
+                  + " alone. See: scalinglab "
+                  + command
+                  + " --help");
         }
         a.values.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
       } else if (withValue.contains(name)) {
@@ -106,12 +117,18 @@ public final class Args {
     try {
       int n = Integer.parseInt(v.trim());
       if (n < min) {
-        throw new UsageException("'" + v + "' in " + flag + " is invalid: must be >= " + min);
+        throw new UsageException(
+            "'" + v + "' in " + flag + " is invalid: must be >= " + min + seeHelp());
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new UsageException("'" + v + "' in " + flag + " is invalid: expected an integer");
+      throw new UsageException(
+          "'" + v + "' in " + flag + " is invalid: expected a whole number" + seeHelp());
     }
+  }
+
+  private String seeHelp() {
+    return ". See: scalinglab " + command + " --help";
   }
 
   /**
