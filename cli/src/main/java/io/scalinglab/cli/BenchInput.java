@@ -2,11 +2,13 @@ package io.scalinglab.cli;
 
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.JobOptions;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.ScalinglabConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -51,13 +53,11 @@ final class BenchInput {
   static Path singleLocalFile(ScalinglabConfig config, String bench) {
     List<String> paths = config.dataset().source().paths();
     if (paths.size() != 1) {
-      throw new io.scalinglab.core.cli.UsageException(
+      throw new UsageException(
           "bench " + bench + " takes a dataset with exactly one input file, not " + paths);
     }
     String p = paths.get(0);
-    return p.contains(":")
-        ? Path.of(java.net.URI.create(p))
-        : Path.of(p).toAbsolutePath().normalize();
+    return p.contains(":") ? Path.of(URI.create(p)) : Path.of(p).toAbsolutePath().normalize();
   }
 
   private static Path decompressedEuroparl(Path work, int copies) {

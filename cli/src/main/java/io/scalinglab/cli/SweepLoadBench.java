@@ -101,6 +101,7 @@ final class SweepLoadBench {
       TaskTimes times = new TaskTimes();
       spark.sparkContext().addSparkListener(times);
       SweepResult result = SweepJob.run(spark, config, store, line -> {});
+      times.awaitTasks(runs);
       spark.sparkContext().removeSparkListener(times);
       if (result.failed() || result.trained() != runs) {
         throw new IllegalStateException(
@@ -213,12 +214,30 @@ final class SweepLoadBench {
     @Override
     public synchronized void onTaskEnd(SparkListenerTaskEnd end) {
       if (runStages.contains(end.stageId()) && end.taskInfo().successful()) {
+        long launch = end.taskInfo().launchTime();
         tasks.add(
             new long[] {
-              stageSubmitted.get(end.stageId()),
-              end.taskInfo().launchTime(),
+              stageSubmitted.getOrDefault(end.stageId(), launch),
+              launch,
               end.taskInfo().finishTime()
             });
+        notifyAll();
+      }
+    }
+
+    /**
+     * Waits up to 10 s for {@code n} run tasks to have ended: Spark's listener bus delivers events
+     * on its own thread, possibly after the jobs' results reached the driver.
+     */
+    synchronized void awaitTasks(int n) {
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (tasks.size() < n && System.currentTimeMillis() < deadline) {
+        try {
+          wait(100);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
 
