@@ -17,8 +17,6 @@ import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.tokenize.Tokenizer;
 import io.scalinglab.trainer.tokenize.Tokenizers;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.function.LongSupplier;
-import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -76,11 +73,14 @@ final class BenchCommand {
                     "--engines",
                     "--kernel-ops",
                     "--cases",
-                    "--max-threads")),
+                    "--max-threads",
+                    "--runs",
+                    "--gigabytes",
+                    "--tokens")),
             Set.of("--help"));
     if (args.positional().isEmpty()) {
       System.out.print(
-          "usage: scalinglab bench tokenize|train|id|sweep [flags];"
+          "usage: scalinglab bench tokenize|train|id|sweep|sweep-load|prepare-load [flags];"
               + " 'scalinglab bench <name> --help'\n\n"
               + HELP
               + "\n"
@@ -88,7 +88,11 @@ final class BenchCommand {
               + "\n"
               + IdBench.HELP
               + "\n"
-              + SweepBench.HELP);
+              + SweepBench.HELP
+              + "\n"
+              + SweepLoadBench.HELP
+              + "\n"
+              + PrepareLoadBench.HELP);
       return;
     }
     if (args.has("--help")) {
@@ -98,6 +102,8 @@ final class BenchCommand {
             case "train" -> TrainBench.HELP;
             case "id" -> IdBench.HELP;
             case "sweep" -> SweepBench.HELP;
+            case "sweep-load" -> SweepLoadBench.HELP;
+            case "prepare-load" -> PrepareLoadBench.HELP;
             default -> HELP;
           });
       return;
@@ -108,9 +114,13 @@ final class BenchCommand {
       case "train" -> TrainBench.run(args);
       case "id" -> IdBench.run(args);
       case "sweep" -> SweepBench.run(args);
+      case "sweep-load" -> SweepLoadBench.run(args);
+      case "prepare-load" -> PrepareLoadBench.run(args);
       default ->
           throw new UsageException(
-              "unknown benchmark '" + what + "'; available: tokenize, train, id, sweep");
+              "unknown benchmark '"
+                  + what
+                  + "'; available: tokenize, train, id, sweep, sweep-load, prepare-load");
     }
   }
 
@@ -118,21 +128,13 @@ final class BenchCommand {
     int repeats = args.getInt("--repeats", 3, 1);
     int copies = args.getInt("--copies", 1, 1);
     Path work = Path.of(args.get("--dir", "scalinglab-demo")).toAbsolutePath().normalize();
-    List<String> overrides = new ArrayList<>(args.all("--set"));
-    Path configFile;
-    if (args.has("--config")) {
-      configFile = Path.of(args.get("--config", null));
-    } else {
-      configFile = Home.config("datasets/demo-europarl.conf");
-      Path plain = decompressedEuroparl(work, copies);
-      overrides.add(0, "dataset.tokenizer=gpt2");
-      overrides.add(0, "dataset.source.paths=[" + JobOptions.quote(plain.toUri().toString()) + "]");
-    }
-    ScalinglabConfig config = ScalinglabConfig.load(List.of(configFile), overrides);
-    if (config.dataset().source().paths().size() != 1) {
-      throw new UsageException("bench tokenize takes a dataset with exactly one input file");
-    }
-    Path input = Path.of(java.net.URI.create(asUri(config.dataset().source().paths().get(0))));
+    ScalinglabConfig config =
+        BenchInput.dataset(
+            args,
+            work,
+            args.has("--config") ? List.of() : List.of("dataset.tokenizer=gpt2"),
+            copies);
+    Path input = BenchInput.singleLocalFile(config, "tokenize");
     byte[] bytes = readAll(input);
     Tokenizer tokenizer = Tokenizers.forName(config.dataset().tokenizer().key());
     double mb = bytes.length / 1e6;
@@ -287,33 +289,6 @@ final class BenchCommand {
 
   private static SparkSettings withMaster(SparkSettings s, int cores) {
     return new SparkSettings("local[" + cores + "]", s.appName(), s.localIp(), s.conf());
-  }
-
-  private static Path decompressedEuroparl(Path work, int copies) {
-    Path gz = DemoCorpora.europarl(Home.demoJars(), work.resolve("corpora"));
-    Path plain = work.resolve("bench").resolve("europarl-x" + copies + ".lines.txt");
-    if (Files.isRegularFile(plain)) {
-      return plain;
-    }
-    try {
-      Files.createDirectories(plain.getParent());
-      Path temp = plain.resolveSibling("." + plain.getFileName() + ".tmp");
-      try (java.io.OutputStream out = Files.newOutputStream(temp)) {
-        for (int i = 0; i < copies; i++) {
-          try (InputStream in = new GZIPInputStream(Files.newInputStream(gz))) {
-            in.transferTo(out);
-          }
-        }
-      }
-      Files.move(temp, plain, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-      return plain;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot decompress " + gz, e);
-    }
-  }
-
-  private static String asUri(String path) {
-    return path.contains(":") ? path : Path.of(path).toAbsolutePath().toUri().toString();
   }
 
   private static byte[] readAll(Path p) {

@@ -25,7 +25,7 @@ public final class Main {
         fit       fit a scaling law (power, offset, Chinchilla) to any CSV table
         analyze   scaling-law fits, theory predictions, figures and report.html for a sweep
         demo      run the jobs end to end on corpora that ship with Maven Central packages
-        bench     measure a stage: bench tokenize | train | id | sweep
+        bench     measure a stage: bench tokenize | train | id | sweep | sweep-load | prepare-load
         help      this text; 'scalinglab <command> --help' shows a command's flags
 
       Configs are HOCON, layered: reference.conf <- dataset <- model family <- sweep <- --set.

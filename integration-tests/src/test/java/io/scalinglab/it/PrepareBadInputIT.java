@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -31,6 +32,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every kind of bad input to the prepare stage: it either fails with a message that names the
@@ -118,46 +121,211 @@ class PrepareBadInputIT {
     return b.toString();
   }
 
-  @Test
-  void missingPath() {
-    Path missing = dir.resolve("no-such-corpus.txt");
-    InputException e = fails(InputException.class, missing);
-    contains(e.getMessage(), "no-such-corpus.txt", "no such file or folder", "Check the path");
+  /** Makes a bad input in the test's folder; returns the path to give dataset.source.paths. */
+  @FunctionalInterface
+  interface Input {
+    Path make(PrepareBadInputIT test) throws IOException;
   }
 
-  @Test
-  void emptyCorpus() throws IOException {
-    InputException e = fails(InputException.class, write("empty.txt", ""));
-    contains(e.getMessage(), "empty.txt", "every input file is empty", "non-empty corpus");
+  /**
+   * A corpus that prepare must refuse.
+   *
+   * @param what the case, for the test's name
+   * @param input makes the input
+   * @param overrides settings besides the path (format, field, ...)
+   * @param names the fragment of the input's name the message must hold
+   * @param problem a fragment that states the problem
+   * @param fix a fragment that says what to do
+   */
+  record Case(
+      String what, Input input, List<String> overrides, String names, String problem, String fix) {
+    @Override
+    public String toString() {
+      return what;
+    }
   }
 
-  @Test
-  void onlySeparatorsIsNoDocuments() throws IOException {
+  static Stream<Case> refused() {
+    return Stream.of(
+        new Case(
+            "missing path",
+            t -> t.dir.resolve("no-such-corpus.txt"),
+            List.of(),
+            "no-such-corpus.txt",
+            "no such file or folder",
+            "Check the path"),
+        new Case(
+            "empty file",
+            t -> t.write("empty.txt", ""),
+            List.of(),
+            "empty.txt",
+            "every input file is empty",
+            "non-empty corpus"),
+        new Case(
+            "only separators: every document empty",
+            t -> t.write("seps.txt", "<|endoftext|>\n<|endoftext|>\n"),
+            List.of(),
+            "seps.txt",
+            "empty-document",
+            "raise dataset.max-skipped-share"),
+        new Case(
+            "invalid UTF-8 in every document",
+            t -> t.write("bad.txt", new byte[] {'a', (byte) 0xC3, '(', '\n'}),
+            List.of(),
+            "bad.txt",
+            "invalid-utf8",
+            "raise dataset.max-skipped-share"),
+        new Case(
+            "JSON lines read as Parquet",
+            t -> t.write("c.jsonl", jsonl(10)),
+            List.of("dataset.source.format=parquet"),
+            "c.jsonl",
+            "cannot be read as Parquet",
+            "set dataset.source.format (jsonl for JSON lines"),
+        new Case(
+            "plain text read as JSON lines",
+            t -> t.write("story.txt", "Once upon a time.\nThe end.\n<|endoftext|>\nAnother.\n"),
+            List.of("dataset.source.format=jsonl"),
+            "story.txt",
+            "100.0% of records are corrupt ({invalid-json=4}",
+            "Check dataset.source.format (now jsonl)"),
+        new Case(
+            "invalid JSON above dataset.max-skipped-share",
+            t -> t.write("c.jsonl", jsonl(20) + "not json\nnot json either\n"),
+            List.of("dataset.source.format=jsonl"),
+            "c.jsonl",
+            "invalid-json=2",
+            "raise dataset.max-skipped-share"),
+        new Case(
+            "text field missing from every record",
+            t -> t.write("d.jsonl", jsonl(120)),
+            List.of("dataset.source.format=jsonl", "dataset.source.text-field=content"),
+            "d.jsonl",
+            "missing-field=120",
+            "dataset.source.text-field"),
+        new Case(
+            "truncated gzip",
+            t -> t.write("c.jsonl.gz", half(gzip(jsonl(5000)))),
+            List.of("dataset.source.format=jsonl"),
+            "c.jsonl.gz",
+            "could not be read",
+            "gzip -t"),
+        new Case(
+            "Parquet without the text column",
+            t -> t.parquet("table"),
+            List.of("dataset.source.format=parquet", "dataset.source.text-field=content"),
+            "table",
+            "no column 'content'",
+            "Set dataset.source.text-field to one of them"),
+        new Case(
+            "Parquet with a damaged page",
+            t -> t.damagedParquet("damaged", false),
+            List.of("dataset.source.format=parquet"),
+            ".parquet",
+            "could not be read as Parquet",
+            "copy or write it again"),
+        new Case(
+            "Parquet failing its Hadoop checksum",
+            t -> t.damagedParquet("damaged-crc", true),
+            List.of("dataset.source.format=parquet"),
+            ".parquet",
+            "Checksum error",
+            "copy or write them again"),
+        new Case(
+            "filter that keeps nothing",
+            t -> t.write("c.jsonl", jsonl(10)),
+            List.of(
+                "dataset.source.format=jsonl",
+                "dataset.source.filter.field=lang",
+                "dataset.source.filter.values=[SQL]"),
+            "c.jsonl",
+            "removed by dataset.source.filter",
+            "Check dataset.source.format, dataset.source.text-field and dataset.source.filter"),
+        new Case(
+            "validation split empty",
+            t -> t.write("c.jsonl", jsonl(3)),
+            List.of("dataset.source.format=jsonl", "dataset.val-fraction=0.0001"),
+            "c.jsonl",
+            "validation split is empty",
+            "Raise dataset.val-fraction"),
+        new Case(
+            "nanoGPT .bin of odd length",
+            t -> {
+              t.write("odd/train.bin", new byte[] {1, 0, 2});
+              t.write("odd/val.bin", new byte[] {1, 0});
+              return t.dir.resolve("in/odd");
+            },
+            List.of("dataset.source.format=nanogpt-bin"),
+            "train.bin",
+            "odd byte length 3",
+            "np.uint16"),
+        new Case(
+            "nanoGPT .bin with a token outside the vocabulary",
+            t -> {
+              t.write("big/train.bin", new byte[] {1, 0, (byte) 0x10, (byte) 0x27}); // 10000
+              t.write("big/val.bin", new byte[] {1, 0});
+              return t.dir.resolve("in/big");
+            },
+            List.of("dataset.source.format=nanogpt-bin", "dataset.name=big"),
+            "train.bin",
+            "token 10000 at position 1 is outside the byte vocabulary of 257",
+            "dataset.tokenizer"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refused")
+  void badCorpusIsRefusedNamingTheInputTheProblemAndTheFix(Case c) throws IOException {
     InputException e =
-        fails(InputException.class, write("seps.txt", "<|endoftext|>\n<|endoftext|>\n"));
-    contains(e.getMessage(), "seps.txt", "corrupt", "empty-document");
+        fails(InputException.class, c.input().make(this), c.overrides().toArray(String[]::new));
+    for (String part : List.of(c.names(), c.problem(), c.fix())) {
+      contains(e.getMessage(), part);
+    }
   }
 
-  @Test
-  void jsonLinesReadAsParquetIsTheWrongFormat() throws IOException {
-    InputException e =
-        fails(InputException.class, write("c.jsonl", jsonl(10)), "dataset.source.format=parquet");
-    contains(e.getMessage(), "c.jsonl", "cannot be read as Parquet", "dataset.source.format");
+  Path parquet(String name) throws IOException {
+    Path table = dir.resolve("in").resolve(name);
+    spark
+        .read()
+        .json(write(name + ".jsonl", jsonl(10)).toString())
+        .coalesce(1)
+        .write()
+        .parquet(table.toString());
+    return table;
   }
 
-  @Test
-  void plainTextReadAsJsonLinesIsTheWrongFormat() throws IOException {
-    InputException e =
-        fails(
-            InputException.class,
-            write("story.txt", "Once upon a time.\nThe end.\n<|endoftext|>\nAnother.\n"),
-            "dataset.source.format=jsonl");
-    contains(
-        e.getMessage(),
-        "story.txt",
-        "100.0% of records are corrupt",
-        "invalid-json",
-        "Check dataset.source.format (now jsonl)");
+  /**
+   * A one-file Parquet table whose first page header is overwritten; with {@code keepCrc} its
+   * Hadoop {@code .crc} file stays, so the read fails its checksum first.
+   */
+  Path damagedParquet(String name, boolean keepCrc) throws IOException {
+    Path table = parquet(name);
+    try (Stream<Path> files = Files.list(table)) {
+      for (Path f : (Iterable<Path>) files::iterator) {
+        String n = f.getFileName().toString();
+        if (n.endsWith(".parquet.crc") && !keepCrc) {
+          Files.delete(f);
+        } else if (n.endsWith(".parquet")) {
+          byte[] b = Files.readAllBytes(f);
+          Arrays.fill(b, 4, 24, (byte) 0x5A); // the first page header, not the footer
+          Files.write(f, b);
+        }
+      }
+    }
+    return table;
+  }
+
+  static byte[] half(byte[] b) {
+    return Arrays.copyOf(b, b.length / 2);
+  }
+
+  static byte[] gzip(String text) {
+    ByteArrayOutputStream full = new ByteArrayOutputStream();
+    try (OutputStream gz = new GZIPOutputStream(full)) {
+      gz.write(text.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return full.toByteArray();
   }
 
   @Test
@@ -171,29 +339,10 @@ class PrepareBadInputIT {
   }
 
   @Test
-  void invalidJsonAboveTheShareFails() throws IOException {
-    String corpus = jsonl(20) + "not json\nnot json either\n";
-    InputException e =
-        fails(InputException.class, write("c.jsonl", corpus), "dataset.source.format=jsonl");
-    contains(e.getMessage(), "c.jsonl", "invalid-json=2", "dataset.max-skipped-share");
-  }
-
-  @Test
   void recordWithoutTheTextFieldIsSkipped() throws IOException {
     String corpus = jsonl(120) + "{\"body\": \"the text is elsewhere\"}\n";
     PrepareResult r = prepare(write("c.jsonl", corpus), "dataset.source.format=jsonl");
     assertEquals(1, r.manifest().path("skipped").path("by_reason").path("missing-field").asLong());
-  }
-
-  @Test
-  void wrongTextFieldFails() throws IOException {
-    InputException e =
-        fails(
-            InputException.class,
-            write("d.jsonl", jsonl(120)),
-            "dataset.source.format=jsonl",
-            "dataset.source.text-field=content");
-    contains(e.getMessage(), "d.jsonl", "missing-field=120", "dataset.source.text-field");
   }
 
   @Test
@@ -214,18 +363,6 @@ class PrepareBadInputIT {
     String corpus = jsonl(150) + "{\"text\": \"   \"}\n";
     PrepareResult r = prepare(write("c.jsonl", corpus), "dataset.source.format=jsonl");
     assertEquals(1, r.manifest().path("skipped").path("by_reason").path("empty-document").asLong());
-  }
-
-  @Test
-  void truncatedGzip() throws IOException {
-    ByteArrayOutputStream full = new ByteArrayOutputStream();
-    try (OutputStream gz = new GZIPOutputStream(full)) {
-      gz.write(jsonl(5000).getBytes(StandardCharsets.UTF_8));
-    }
-    byte[] cut = Arrays.copyOf(full.toByteArray(), full.size() / 2);
-    ScalinglabException e =
-        fails(ScalinglabException.class, write("c.jsonl.gz", cut), "dataset.source.format=jsonl");
-    contains(e.getMessage(), "c.jsonl.gz", "could not be read", "gzip -t");
   }
 
   @Test
@@ -259,64 +396,5 @@ class PrepareBadInputIT {
     }
     // The byte tokenizer: one token per byte, plus one end-of-text token per document.
     assertEquals(hugeLength + smallBytes + 41, tokens, m.toString());
-  }
-
-  @Test
-  void validationSplitEmpty() throws IOException {
-    InputException e =
-        fails(
-            InputException.class,
-            write("c.jsonl", jsonl(3)),
-            "dataset.source.format=jsonl",
-            "dataset.val-fraction=0.0001");
-    contains(e.getMessage(), "validation split is empty", "Raise dataset.val-fraction");
-  }
-
-  @Test
-  void filterThatKeepsNothing() throws IOException {
-    InputException e =
-        fails(
-            InputException.class,
-            write("c.jsonl", jsonl(10)),
-            "dataset.source.format=jsonl",
-            "dataset.source.filter.field=lang",
-            "dataset.source.filter.values=[SQL]");
-    contains(e.getMessage(), "no documents found", "removed by dataset.source.filter");
-  }
-
-  @Test
-  void parquetWithoutTheTextColumn() throws IOException {
-    Path parquet = dir.resolve("in").resolve("table");
-    spark.read().json(write("c.jsonl", jsonl(10)).toString()).write().parquet(parquet.toString());
-    InputException e =
-        fails(
-            InputException.class,
-            parquet,
-            "dataset.source.format=parquet",
-            "dataset.source.text-field=content");
-    contains(e.getMessage(), "no column 'content'", "[text]", "dataset.source.text-field");
-  }
-
-  @Test
-  void nanoGptBinWithOddLengthOrForeignTokens() throws IOException {
-    write("odd/train.bin", new byte[] {1, 0, 2});
-    write("odd/val.bin", new byte[] {1, 0});
-    InputException odd =
-        fails(InputException.class, dir.resolve("in/odd"), "dataset.source.format=nanogpt-bin");
-    contains(odd.getMessage(), "train.bin", "odd byte length 3", "np.uint16");
-
-    write("big/train.bin", new byte[] {1, 0, (byte) 0x10, (byte) 0x27}); // 10000 > byte vocab
-    write("big/val.bin", new byte[] {1, 0});
-    InputException foreign =
-        fails(
-            InputException.class,
-            dir.resolve("in/big"),
-            "dataset.source.format=nanogpt-bin",
-            "dataset.name=big");
-    contains(
-        foreign.getMessage(),
-        "token 10000 at position 1",
-        "vocabulary of 257",
-        "dataset.tokenizer");
   }
 }

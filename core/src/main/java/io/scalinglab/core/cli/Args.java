@@ -15,8 +15,11 @@ import java.util.Set;
 public final class Args {
   private final Map<String, List<String>> values = new LinkedHashMap<>();
   private final List<String> positional = new ArrayList<>();
+  private final String command;
 
-  private Args() {}
+  private Args(String command) {
+    this.command = command;
+  }
 
   /**
    * Parses {@code argv} against the known flags.
@@ -27,7 +30,7 @@ public final class Args {
    */
   public static Args parse(
       String command, String[] argv, Set<String> withValue, Set<String> switches) {
-    Args a = new Args();
+    Args a = new Args(command);
     for (int i = 0; i < argv.length; i++) {
       String arg = argv[i];
       if (!arg.startsWith("--") || arg.equals("--")) {
@@ -47,7 +50,15 @@ public final class Args {
       }
       if (switches.contains(name)) {
         if (value != null) {
-          throw new UsageException(name + " takes no value, got '" + value + "'");
+          throw new UsageException(
+              name
+                  + " takes no value, got '"
+                  + value
+                  + "': write "
+                  + name
+                  + " alone. See: scalinglab "
+                  + command
+                  + " --help");
         }
         a.values.computeIfAbsent(name, k -> new ArrayList<>()).add("true");
       } else if (withValue.contains(name)) {
@@ -106,12 +117,18 @@ public final class Args {
     try {
       int n = Integer.parseInt(v.trim());
       if (n < min) {
-        throw new UsageException("'" + v + "' in " + flag + " is invalid: must be >= " + min);
+        throw new UsageException(
+            "'" + v + "' in " + flag + " is invalid: must be >= " + min + seeHelp());
       }
       return n;
     } catch (NumberFormatException e) {
-      throw new UsageException("'" + v + "' in " + flag + " is invalid: expected an integer");
+      throw new UsageException(
+          "'" + v + "' in " + flag + " is invalid: expected a whole number" + seeHelp());
     }
+  }
+
+  private String seeHelp() {
+    return ". See: scalinglab " + command + " --help";
   }
 
   /**
@@ -130,18 +147,10 @@ public final class Args {
   }
 
   public static String closest(String name, List<String> known) {
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
     // sorted: of two equally close names the same one wins on every run (flag sets are unordered)
-    for (String k : known.stream().sorted().toList()) {
-      int d = Closest.distance(name, k);
-      if (d < bestDistance) {
-        bestDistance = d;
-        best = k;
-      }
-    }
-    return best != null && bestDistance <= Math.max(2, name.length() / 3)
-        ? "; did you mean " + best + "?"
+    Closest.Match best = Closest.nearest(name, known.stream().sorted().toList());
+    return best != null && best.distance() <= Math.max(2, name.length() / 3)
+        ? "; did you mean " + best.name() + "?"
         : "";
   }
 }

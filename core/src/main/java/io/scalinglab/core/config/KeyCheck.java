@@ -34,7 +34,10 @@ final class KeyCheck {
     throw new ConfigException(message.append('\n').append(hint).toString());
   }
 
-  /** The declared key nearest to {@code path} by edit distance over the full dotted path. */
+  /**
+   * The declared key nearest to {@code path} by {@link Closest#nameDistance}: edit distance over
+   * the full dotted path, where hyphenated words also match their initials.
+   */
   static String closest(String path, ReferenceConfig reference) {
     List<String> keys = ConfigUtil.splitPath(path);
     List<String> candidates = new ArrayList<>(reference.leafPaths());
@@ -45,16 +48,7 @@ final class KeyCheck {
         candidates.add(map + "." + ConfigUtil.joinPath(keys.subList(depth, keys.size())));
       }
     }
-    String best = null;
-    int bestDistance = Integer.MAX_VALUE;
-    for (String candidate : candidates) {
-      int d = distance(path, candidate);
-      if (d < bestDistance) {
-        best = candidate;
-        bestDistance = d;
-      }
-    }
-    return best;
+    return Closest.nearest(path, candidates).name();
   }
 
   static int distance(String a, String b) {

@@ -164,15 +164,7 @@ public final class Settings {
       for (Map.Entry<String, ConfigValue> e : object.toConfig().entrySet()) {
         String key = String.join(".", ConfigUtil.splitPath(e.getKey()));
         if (!allowed.contains(key)) {
-          String best = null;
-          int bestDistance = Integer.MAX_VALUE;
-          for (String a : allowed) {
-            int d = Closest.distance(key, a);
-            if (d < bestDistance) {
-              best = a;
-              bestDistance = d;
-            }
-          }
+          String best = Closest.nearest(key, allowed).name();
           throw fail(
               itemPath + "." + key,
               e.getValue(),

@@ -141,6 +141,29 @@ class UnknownKeyTest {
   }
 
   @Test
+  void aSpelledOutKeyFindsItsAbbreviation() {
+    ReferenceConfig reference = ReferenceConfig.get();
+    // Edit distance alone picks train.eval-interval (9 edits) over train.lr (11).
+    assertEquals("train.lr", KeyCheck.closest("train.learning-rate", reference));
+    assertEquals("train.min-lr", KeyCheck.closest("train.min-learning-rate", reference));
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> ScalinglabConfig.load(List.of(), List.of("train.learning-rate=1e-3")));
+    assertTrue(e.getMessage().contains("closest valid key is train.lr"), e.getMessage());
+  }
+
+  @Test
+  void initialsAreFormsOfTheLastPartOnly() {
+    assertEquals(
+        List.of("a.min-learning-rate", "a.ml-rate", "a.mlr", "a.min-lr"),
+        Closest.forms("a.min-learning-rate"));
+    assertEquals(List.of("--max-threads", "--mt"), Closest.forms("--max-threads"));
+    assertEquals(0, Closest.nameDistance("train.lr", "train.learning-rate"));
+    assertEquals(2, Closest.nameDistance("trian.lr", "train.lr"));
+  }
+
+  @Test
   void editDistance() {
     assertEquals(0, KeyCheck.distance("abc", "abc"));
     assertEquals(3, KeyCheck.distance("", "abc"));

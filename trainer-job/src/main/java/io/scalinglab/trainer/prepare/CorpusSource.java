@@ -44,6 +44,10 @@ import scala.Tuple2;
  * failures into messages that name the file.
  */
 final class CorpusSource {
+  private static final String DAMAGED_PARQUET_FIX =
+      "check that a Parquet reader opens them (e.g. pyarrow.parquet.read_table) and copy or write"
+          + " them again";
+
   private CorpusSource() {}
 
   /** The files a source resolved to, with their sizes (same order) and total size. */
@@ -231,7 +235,9 @@ final class CorpusSource {
       throw InputException.of(
           String.join(", ", source.paths()),
           "cannot be read as Parquet: " + rootMessage(e),
-          "Check dataset.source.format: use jsonl for JSON lines, text for separated text",
+          "If the files are not Parquet, set dataset.source.format (jsonl for JSON lines, text for"
+              + " separated text); if they are, they are damaged or cut short: "
+              + DAMAGED_PARQUET_FIX,
           e);
     }
     List<String> columns = Arrays.asList(table.columns());
@@ -239,17 +245,75 @@ final class CorpusSource {
     String filterField = source.filterField().isEmpty() ? null : source.filterField();
     requireColumn(source, columns, field, "dataset.source.text-field");
     Set<String> filterValues = new HashSet<>(source.filterValues());
+    String paths = String.join(", ", source.paths());
     if (filterField == null) {
       return table
           .select(field)
           .javaRDD()
+          .mapPartitions(rows -> new ParquetRows(rows, paths))
           .map(r -> RecordParsers.value(r.get(0), null, filterValues, filterField));
     }
     requireColumn(source, columns, filterField, "dataset.source.filter.field");
     return table
         .select(field, filterField)
         .javaRDD()
+        .mapPartitions(rows -> new ParquetRows(rows, paths))
         .map(r -> RecordParsers.value(r.get(0), r.get(1), filterValues, filterField));
+  }
+
+  /**
+   * The rows of a Parquet scan, where a damaged file (a cut footer, a page header that does not
+   * parse) becomes an {@link InputException} naming the file, instead of Spark's bare failure.
+   */
+  private static final class ParquetRows implements Iterator<Row> {
+    private static final java.util.regex.Pattern FILE =
+        java.util.regex.Pattern.compile("reading file (\\S+?)\\.? Details");
+    private final Iterator<Row> rows;
+    private final String paths;
+
+    ParquetRows(Iterator<Row> rows, String paths) {
+      this.rows = rows;
+      this.paths = paths;
+    }
+
+    @Override
+    public boolean hasNext() {
+      try {
+        return rows.hasNext();
+      } catch (Exception e) { // checked IOExceptions escape Scala iterators undeclared
+        throw failure(e);
+      }
+    }
+
+    @Override
+    public Row next() {
+      try {
+        return rows.next();
+      } catch (NoSuchElementException e) {
+        throw e;
+      } catch (Exception e) {
+        throw failure(e);
+      }
+    }
+
+    private RuntimeException failure(Exception e) {
+      if (e instanceof ScalinglabException se) {
+        return se;
+      }
+      String file = paths;
+      for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+        java.util.regex.Matcher m = FILE.matcher(String.valueOf(t.getMessage()));
+        if (m.find()) {
+          file = m.group(1);
+          break;
+        }
+      }
+      return InputException.of(
+          file,
+          "could not be read as Parquet: " + rootMessage(e),
+          "The file is damaged or cut short: " + DAMAGED_PARQUET_FIX.replace("them", "it"),
+          e);
+    }
   }
 
   private static void requireColumn(
