@@ -76,7 +76,9 @@ final class BenchCommand {
                     "--max-threads",
                     "--runs",
                     "--gigabytes",
-                    "--tokens")),
+                    "--tokens",
+                    "--worker",
+                    "--start-at")),
             Set.of("--help"));
     if (args.positional().isEmpty()) {
       System.out.print(
