@@ -199,7 +199,7 @@ public final class GptKernel implements LanguageModel {
       h.addi(b.proj);
       layerNorm(p + "ln_2", h, l.xhat2, l.rstd2, l.m);
       linear(p + "mlp.c_fc", l.m, l.fc);
-      active.gelu(l.fc, l.gate, l.gelu);
+      active.gelu(l.fc, l.gelu);
       linear(p + "mlp.c_proj", l.gelu, b.proj);
       h.addi(b.proj);
     }
@@ -238,7 +238,7 @@ public final class GptKernel implements LanguageModel {
       if (libraryGeluGradient) {
         b.dfc.muli(Nd4j.exec(new PreciseGELUDerivative(l.fc, l.fc.ulike())));
       } else {
-        active.geluBackward(l.fc, l.gate, b.dfc);
+        active.geluBackward(l.fc, b.dfc);
       }
       linearBackward(p + "mlp.c_fc", l.m, b.dfc, b.dc);
       layerNormBackward(p + "ln_2", b.dc, l.xhat2, l.rstd2, dh);
@@ -351,7 +351,6 @@ public final class GptKernel implements LanguageModel {
     final INDArray rstd2;
     final INDArray m;
     final INDArray fc;
-    final INDArray gate;
     final INDArray gelu;
 
     Layer(DataType d, int n, int c, int batch, int heads, int t) {
@@ -371,7 +370,6 @@ public final class GptKernel implements LanguageModel {
       rstd2 = Nd4j.create(d, n);
       m = Nd4j.create(d, n, c);
       fc = Nd4j.create(d, n, 4 * c);
-      gate = Nd4j.create(d, n, 4 * c);
       gelu = Nd4j.create(d, n, 4 * c);
     }
   }

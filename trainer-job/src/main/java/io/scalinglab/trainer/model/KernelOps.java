@@ -76,12 +76,16 @@ interface KernelOps {
 
   /**
    * libnd4j's {@code precise_gelu}: {@code y = x · σ(2u)} with {@code u = √(2/π) · x · (1 +
-   * 0.044715³ x²)} (see {@link GptKernel}); keeps the gate {@code σ(2u)} for the backward pass.
+   * 0.044715³ x²)} (see {@link GptKernel}).
    */
-  void gelu(INDArray x, INDArray gate, INDArray y);
+  void gelu(INDArray x, INDArray y);
 
-  /** {@code dy ← dy · gelu'(x)} from the forward pass's input and gate. */
-  void geluBackward(INDArray x, INDArray gate, INDArray dy);
+  /**
+   * {@code dy ← dy · gelu'(x)} from the forward pass's input; the gate {@code σ(2u)} is computed
+   * again rather than kept, which costs an exponential but saves storing and reading an array of
+   * the MLP's width (the step is bound by memory traffic at that size).
+   */
+  void geluBackward(INDArray x, INDArray dy);
 
   /**
    * Mean cross-entropy of {@code logits} [n, vocab] against targets {@code y} (n of them), leaving

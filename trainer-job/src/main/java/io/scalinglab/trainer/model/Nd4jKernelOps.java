@@ -41,10 +41,8 @@ final class Nd4jKernelOps implements KernelOps {
    * of that.
    */
   @Override
-  public void gelu(INDArray x, INDArray gate, INDArray y) {
-    gate.assign(x).muli(x).muli(GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
-    Nd4j.exec(new Sigmoid(gate, gate));
-    y.assign(x).muli(gate);
+  public void gelu(INDArray x, INDArray y) {
+    y.assign(x).muli(gate(x));
   }
 
   /**
@@ -52,11 +50,23 @@ final class Nd4jKernelOps implements KernelOps {
    * a = 0.044715}.
    */
   @Override
-  public void geluBackward(INDArray x, INDArray gate, INDArray dy) {
+  public void geluBackward(INDArray x, INDArray dy) {
+    INDArray s = gate(x);
     INDArray d = scratch("gelu.d", x);
     d.assign(x).muli(x).muli(3 * GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
-    d.muli(gate).muli(gate.rsub(1.0, scratch("gelu.s", x))).addi(gate);
+    d.muli(s).muli(s.rsub(1.0, scratch("gelu.1-s", x))).addi(s);
     dy.muli(d);
+  }
+
+  /**
+   * The gate {@code σ(2u)} of {@code x}, in a scratch array. GELU is written as {@code x · σ(2u)}:
+   * the library's own op is a scalar loop with {@code pow} and {@code tanh}, measured 7.5 ms
+   * forward and 12 ms backward for 1024 × 512 floats, this about a quarter of that.
+   */
+  private INDArray gate(INDArray x) {
+    INDArray gate = scratch("gelu.gate", x);
+    gate.assign(x).muli(x).muli(GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
+    return Nd4j.exec(new Sigmoid(gate, gate));
   }
 
   @Override

@@ -39,47 +39,50 @@ final class VectorKernelOps implements KernelOps {
   }
 
   @Override
-  public void gelu(INDArray x, INDArray gate, INDArray y) {
+  public void gelu(INDArray x, INDArray y) {
     ByteBuffer xb = bytes(x);
-    ByteBuffer gb = bytes(gate);
     ByteBuffer yb = bytes(y);
     int n = (int) x.length();
     int i = 0;
     for (int up = S.loopBound(n); i < up; i += L) {
       FloatVector xv = load(xb, i);
-      FloatVector minus2u = xv.mul(xv).mul(A3).add(1f).mul(xv).mul(-C2);
-      FloatVector s = ONE.div(minus2u.lanewise(VectorOperators.EXP).add(1f));
-      s.intoByteBuffer(gb, 4 * i, NATIVE);
-      xv.mul(s).intoByteBuffer(yb, 4 * i, NATIVE);
+      xv.mul(gate(xv)).intoByteBuffer(yb, 4 * i, NATIVE);
     }
     for (; i < n; i++) {
       float xi = xb.getFloat(4 * i);
-      float s = (float) (1 / (1 + Math.exp(-C2 * xi * (1 + A3 * xi * xi))));
-      gb.putFloat(4 * i, s);
-      yb.putFloat(4 * i, xi * s);
+      yb.putFloat(4 * i, xi * gate(xi));
     }
   }
 
   @Override
-  public void geluBackward(INDArray x, INDArray gate, INDArray dy) {
+  public void geluBackward(INDArray x, INDArray dy) {
     ByteBuffer xb = bytes(x);
-    ByteBuffer gb = bytes(gate);
     ByteBuffer db = bytes(dy);
     int n = (int) x.length();
     int i = 0;
     for (int up = S.loopBound(n); i < up; i += L) {
       FloatVector xv = load(xb, i);
-      FloatVector s = load(gb, i);
+      FloatVector s = gate(xv);
       FloatVector inner = xv.mul(xv).mul(3 * A3).add(1f).mul(xv).mul(C2);
       FloatVector d = inner.mul(s).mul(ONE.sub(s)).add(s);
       load(db, i).mul(d).intoByteBuffer(db, 4 * i, NATIVE);
     }
     for (; i < n; i++) {
       float xi = xb.getFloat(4 * i);
-      float s = gb.getFloat(4 * i);
+      float s = gate(xi);
       float d = C2 * xi * (1 + 3 * A3 * xi * xi) * s * (1 - s) + s;
       db.putFloat(4 * i, db.getFloat(4 * i) * d);
     }
+  }
+
+  /** GELU's gate {@code σ(2u) = 1 / (1 + e^(−2u))}, {@code 2u = 2√(2/π) · x · (1 + a³x²)}. */
+  private static FloatVector gate(FloatVector x) {
+    FloatVector minus2u = x.mul(x).mul(A3).add(1f).mul(x).mul(-C2);
+    return ONE.div(minus2u.lanewise(VectorOperators.EXP).add(1f));
+  }
+
+  private static float gate(float x) {
+    return (float) (1 / (1 + Math.exp(-C2 * x * (1 + A3 * x * x))));
   }
 
   @Override
