@@ -3,6 +3,7 @@ package io.scalinglab.cli;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
@@ -79,7 +80,19 @@ final class SweepBench {
     ScalinglabConfig base =
         ScalinglabConfig.load(List.of(Home.config("datasets/demo-europarl.conf")), overrides);
     if (args.has("--worker")) {
-      worker(base, args.get("--worker", ""), Long.parseLong(args.get("--start-at", "0")));
+      // Internal: how twoJvms starts its JVMs, e.g. --worker f1-0 --start-at 1790000000000.
+      String worker = args.get("--worker", "");
+      String startAt = args.get("--start-at", "");
+      if (!worker.matches(".+-\\d+") || !startAt.matches("\\d+")) {
+        throw new UsageException(
+            "'--worker "
+                + worker
+                + " --start-at "
+                + startAt
+                + "' is invalid: these flags are bench sweep's own, for the JVMs it starts"
+                + " (SUBSET-REPEAT and epoch milliseconds); run bench sweep without them");
+      }
+      worker(base, worker, Long.parseLong(startAt));
       return;
     }
     Console.line(
