@@ -201,13 +201,13 @@ final class TrainBench {
   }
 
   /** The engine's model, the kernel with the variant's element-wise ops. */
-  private static LanguageModel create(Variant engine, GptConfig config) {
+  private static LanguageModel create(Variant engine, GptConfig config, int threads) {
     String before = System.getProperty(GptKernel.OPS_PROPERTY);
     if (!engine.ops().isEmpty()) {
       System.setProperty(GptKernel.OPS_PROPERTY, engine.ops());
     }
     try {
-      return LanguageModels.create(engine.engine(), config, 1);
+      return LanguageModels.create(engine.engine(), config, 1, threads);
     } finally {
       if (before == null) {
         System.clearProperty(GptKernel.OPS_PROPERTY);
@@ -224,7 +224,7 @@ final class TrainBench {
       throw new IllegalStateException(
           "asked for " + threads + " native threads, ND4J uses " + Backends.threads());
     }
-    LanguageModel gpt = create(engine, c.config);
+    LanguageModel gpt = create(engine, c.config, threads);
     AdamW opt = new AdamW(OptimConfig.nanoGptDefaults(), gpt.params());
     SplittableRandom rnd = new SplittableRandom(7);
     int n = c.batch * c.config.blockSize();

@@ -62,7 +62,7 @@ interface KernelOps {
   }
 
   /** Whether ND4J runs on its CUDA backend. */
-  private static boolean cudaBackend() {
+  static boolean cudaBackend() {
     return Nd4j.getBackend().getClass().getName().toLowerCase(Locale.ROOT).contains("cuda");
   }
 

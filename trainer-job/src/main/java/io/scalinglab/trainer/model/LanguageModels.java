@@ -3,6 +3,7 @@ package io.scalinglab.trainer.model;
 import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.config.ModelEngine;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /** The {@link LanguageModel} a {@code model.engine} names. */
 public final class LanguageModels {
@@ -10,9 +11,19 @@ public final class LanguageModels {
 
   /** A freshly initialised GPT of {@code config}, computed by {@code engine}, seeded. */
   public static LanguageModel create(ModelEngine engine, GptConfig config, long seed) {
+    return create(engine, config, seed, 1);
+  }
+
+  /**
+   * As {@link #create(ModelEngine, GptConfig, long)}, for a run given {@code threads} CPU threads.
+   * The kernel spreads each batch over that many threads itself (data-parallel shards, see {@link
+   * GptKernel}); the SameDiff graph leaves them to its native ops, whose thread count the caller
+   * sets.
+   */
+  public static LanguageModel create(ModelEngine engine, GptConfig config, long seed, int threads) {
     return switch (requireNonNull(engine, "engine")) {
       case SAMEDIFF -> new Gpt(config, seed);
-      case KERNEL -> new GptKernel(config, seed);
+      case KERNEL -> new GptKernel(config, seed, DataType.FLOAT, threads);
     };
   }
 }

@@ -30,6 +30,11 @@ public final class Backends {
    * Sets the native threads of this JVM's tensor ops. {@code Environment.setMaxThreads} alone does
    * nothing once ND4J is loaded (measured: it stays at the core count), so this also sets OpenMP's
    * thread count and libnd4j's op-level ("master") thread pool.
+   *
+   * <p>OpenBLAS, which ND4J calls for some of its matrix products, is set to one thread whatever
+   * {@code threads} is: its idle workers spin in {@code sched_yield} and take the cores OpenMP's
+   * threads need. Measured at {@code bench train}'s config (b) on 2 native threads: 5,800–6,400
+   * tokens/s with OpenBLAS on 2 threads, 7,300–7,800 with it on 1.
    */
   public static void setThreads(int threads) {
     if (threads < 1) {
@@ -38,6 +43,9 @@ public final class Backends {
     Nd4j.getEnvironment().setMaxMasterThreads(threads); // loads the backend NativeOps needs
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     Nd4j.getEnvironment().setMaxThreads(threads);
+    if (!cuda()) {
+      Nd4j.factory().blas().setMaxThreads(1);
+    }
   }
 
   /** The OpenMP threads native ops use now. */

@@ -136,7 +136,7 @@ public final class Trainer {
         new TokenWindows(val.tokens(), val.tokens().length(), cfg.blockSize(), t.seed())
             .fixedBatches(t.evalBatches(), t.batchSize(), t.seed() + 1);
 
-    LanguageModel gpt = LanguageModels.create(spec.engine(), cfg, t.seed());
+    LanguageModel gpt = LanguageModels.create(spec.engine(), cfg, t.seed(), t.threads());
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
     Progress p = new Progress();
