@@ -35,10 +35,11 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * <p>On the CPU a model built for {@code threads} threads is data-parallel: it cuts every batch
  * into that many shards of whole windows, runs each shard's forward and backward pass on its own
  * thread with its own buffers and gradients (one native thread each), and sums the gradients
- * weighted by shard size. Measured at config (b) of {@code bench train} on 2 vCPUs: 9,100–10,300
- * tokens/s on 2 shards against 7,300–7,800 with one batch on 2 native threads, and 5,200–5,500 on
- * one thread. The sum runs in a fixed order, so a run is reproducible for a given thread count; a
- * different count changes the rounding of the gradients (float32: ~1e-7 relative).
+ * weighted by shard size. Measured at config (b) of {@code bench train} on 2 vCPUs, forward and
+ * backward pass alone: 9,100–10,300 tokens/s on 2 shards, against 7,300–7,800 with the whole batch
+ * on 2 native threads and 5,200–5,500 on one thread. The sum runs in a fixed order, so a run is
+ * reproducible for a given thread count; a different count changes the rounding of the gradients
+ * (float32: ~1e-7 relative).
  *
  * <p>The gradients {@link #lossAndGradients} returns are this model's own buffers: valid until its
  * next call. Not thread-safe: one model belongs to one training loop.
