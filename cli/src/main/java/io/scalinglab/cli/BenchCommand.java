@@ -22,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -56,30 +57,22 @@ final class BenchCommand {
   private BenchCommand() {}
 
   static void run(String[] argv) {
-    Args args =
-        Args.parse(
-            "bench",
-            argv,
-            IdBench.extend(
-                Set.of(
-                    "--config",
-                    "--set",
-                    "--repeats",
-                    "--dir",
-                    "--copies",
-                    "--steps",
-                    "--peer",
-                    "--python",
-                    "--engines",
-                    "--kernel-ops",
-                    "--cases",
-                    "--max-threads",
-                    "--runs",
-                    "--gigabytes",
-                    "--tokens",
-                    "--worker",
-                    "--start-at")),
-            Set.of("--help"));
+    Set<String> flags =
+        new HashSet<>(
+            Set.of(
+                "--config",
+                "--set",
+                "--repeats",
+                "--dir",
+                "--copies",
+                "--steps",
+                "--runs",
+                "--gigabytes",
+                "--tokens",
+                "--worker",
+                "--start-at"));
+    flags.addAll(TrainBench.FLAGS);
+    Args args = Args.parse("bench", argv, IdBench.extend(flags), Set.of("--help"));
     if (args.positional().isEmpty()) {
       System.out.print(
           "usage: scalinglab bench tokenize|train|id|sweep|sweep-load|prepare-load [flags];"

@@ -39,10 +39,12 @@ final class TrainBench {
       """
       usage: scalinglab bench train [--steps N] [--repeats R] [--peer peer_gpt.py] [--python PY]
                                     [--engines samediff,kernel] [--kernel-ops vector,nd4j]
-                                    [--cases a,b,c] [--max-threads T]
+                                    [--cases a,b,c] [--max-threads T] [--warmup-seconds S]
 
-      Trains each config for R repeats of N steps after 3 warm-up steps, with 1 and 2 threads,
-      and prints the median tokens/s and MFU (train.peak-flops default 1e11 per core) of each
+      Trains each config for R repeats of N steps after a warm-up (3 steps, and more until S
+      seconds have passed, default 3: the JIT compiles while the first steps run), with 1 and 2
+      threads (train.threads: the kernel's data-parallel shards, SameDiff's native threads), and
+      prints the median tokens/s and MFU (train.peak-flops default 1e11 per core) of each
       model engine (model.engine: the SameDiff graph, or the hand-written kernel):
         (a) 2 layers, 4 heads, width 128, block 64, batch 16, vocab 256
         (b) 4 layers, 4 heads, width 256, block 128, batch 8, vocab 256
@@ -53,16 +55,17 @@ final class TrainBench {
       (needs PyTorch, e.g. Debian's python3-torch with --python /usr/bin/python3).
       """;
 
+  /** The flags {@code bench train} reads, besides {@code --repeats}. */
   static final List<String> FLAGS =
       List.of(
           "--steps",
           "--peer",
           "--python",
-          "--threads-list",
           "--engines",
           "--kernel-ops",
           "--cases",
-          "--max-threads");
+          "--max-threads",
+          "--warmup-seconds");
 
   private record Case(String label, GptConfig config, int batch) {}
 
@@ -108,6 +111,7 @@ final class TrainBench {
     List<String> only =
         List.of(args.get("--cases", "").split(",")).stream().filter(x -> !x.isEmpty()).toList();
     int maxThreads = args.getInt("--max-threads", 2, 1);
+    int warmupSeconds = args.getInt("--warmup-seconds", 3, 0);
     List<Case> cases =
         List.of(
             new Case("(a)", new GptConfig(2, 4, 128, 64, 256, false, true), 16),
@@ -116,9 +120,11 @@ final class TrainBench {
     Console.line(
         String.format(
             Locale.ROOT,
-            "%d steps x %d repeats per figure after 3 warm-up steps; %d cores on this machine",
+            "%d steps x %d repeats per figure after a warm-up of 3 steps and %d s; %d cores on"
+                + " this machine",
             steps,
             repeats,
+            warmupSeconds,
             Runtime.getRuntime().availableProcessors()));
     List<String> lines = new ArrayList<>();
     for (Case c : cases) {
@@ -132,7 +138,7 @@ final class TrainBench {
       for (Variant engine : engines) {
         double[] ours = new double[maxThreads];
         for (int threads = 1; threads <= maxThreads; threads++) {
-          ours[threads - 1] = measure(c, engine, threads, steps, repeats);
+          ours[threads - 1] = measure(c, engine, threads, steps, repeats, warmupSeconds);
           Console.line(
               String.format(
                   Locale.ROOT,
@@ -217,8 +223,12 @@ final class TrainBench {
     }
   }
 
-  /** Median tokens/s of {@code repeats} timings of {@code steps} full training steps. */
-  private static double measure(Case c, Variant engine, int threads, int steps, int repeats) {
+  /**
+   * Median tokens/s of {@code repeats} timings of {@code steps} full training steps, after 3 steps
+   * and at least {@code warmupSeconds} of warm-up.
+   */
+  private static double measure(
+      Case c, Variant engine, int threads, int steps, int repeats, int warmupSeconds) {
     Backends.setThreads(threads);
     if (Backends.threads() != threads) {
       throw new IllegalStateException(
@@ -236,7 +246,8 @@ final class TrainBench {
           GradClip.clipGlobalNorm(s.grads(), 1.0);
           opt.step(s.grads(), 6e-4);
         };
-    for (int i = 0; i < 3; i++) {
+    long warm = System.nanoTime();
+    for (int i = 0; i < 3 || System.nanoTime() - warm < warmupSeconds * 1_000_000_000L; i++) {
       step.run();
     }
     double[] tps = new double[repeats];

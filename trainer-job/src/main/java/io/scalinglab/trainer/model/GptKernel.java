@@ -2,6 +2,8 @@ package io.scalinglab.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,7 +19,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.PreciseGELUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The same GPT-2 as {@link Gpt}, with a hand-written forward and backward pass on ND4J arrays
@@ -51,9 +52,6 @@ public final class GptKernel implements LanguageModel {
    */
   public static final String OPS_PROPERTY = KernelOps.PROPERTY;
 
-  /** The fewest gradient values one task of the weighted gradient sum takes. */
-  private static final int SUM_CHUNK = 1 << 16;
-
   private final GptConfig config;
   private final DataType dtype;
   private final Map<String, INDArray> params = new LinkedHashMap<>();
@@ -63,9 +61,6 @@ public final class GptKernel implements LanguageModel {
 
   /** The shards' threads; null with one shard. */
   private final ExecutorService shardThreads;
-
-  /** The same slice of every replica's gradient, for the weighted sum; made on first use. */
-  private List<INDArray[]> sumChunks;
 
   /**
    * Whether the backward pass uses libnd4j's {@code precise_gelu_derivative} as {@link Gpt}'s graph
@@ -265,27 +260,24 @@ public final class GptKernel implements LanguageModel {
   }
 
   /**
-   * Makes the first replica's gradients the weighted sum of the first {@code k} replicas'. Every
-   * gradient is cut into the same slices, and the shard threads take every slice in turn; within a
-   * slice the order of the sum is fixed, so the result does not depend on the scheduling.
+   * Makes the first replica's gradients the weighted sum of the first {@code k} replicas'. Each
+   * shard thread takes the same share of every gradient, and sums it element by element in a fixed
+   * order, so the result does not depend on the scheduling. The loop reads the arrays' native
+   * buffers: one ND4J op per slice cost ~1 ms a step at config (a), 5% of it.
    */
   private void sumGradients(double[] weights, int k) {
-    if (sumChunks == null) {
-      sumChunks = sumChunks();
-    }
     int tasks = replicas.length;
     List<Future<Double>> running = new ArrayList<>(tasks);
     for (int i = 0; i < tasks; i++) {
-      int first = i;
+      int share = i;
       running.add(
           shardThreads.submit(
               () -> {
-                for (int c = first; c < sumChunks.size(); c += tasks) {
-                  INDArray[] slice = sumChunks.get(c);
-                  slice[0].muli(weights[0]);
-                  for (int s = 1; s < k; s++) {
-                    slice[0].addi(slice[s].muli(weights[s]));
-                  }
+                for (String name : params.keySet()) {
+                  long length = params.get(name).length();
+                  int from = Math.toIntExact(length * share / tasks);
+                  int to = Math.toIntExact(length * (share + 1) / tasks);
+                  sumRange(name, weights, k, from, to);
                 }
                 return 0.0;
               }));
@@ -293,21 +285,35 @@ public final class GptKernel implements LanguageModel {
     join(running);
   }
 
-  private List<INDArray[]> sumChunks() {
-    List<INDArray[]> chunks = new ArrayList<>();
-    for (String name : params.keySet()) {
-      long length = params.get(name).length();
-      long step = Math.max(SUM_CHUNK, (length + 4L * replicas.length - 1) / (4L * replicas.length));
-      for (long from = 0; from < length; from += step) {
-        INDArray[] slice = new INDArray[replicas.length];
-        for (int s = 0; s < replicas.length; s++) {
-          INDArray flat = replicas[s].grads.get(name).reshape(length);
-          slice[s] = flat.get(NDArrayIndex.interval(from, Math.min(length, from + step)));
+  /** Elements {@code [from, to)} of gradient {@code name}: replica 0's ← Σ weight · replica's. */
+  private void sumRange(String name, double[] weights, int k, int from, int to) {
+    if (dtype == DataType.FLOAT) {
+      FloatBuffer[] g = new FloatBuffer[k];
+      float[] w = new float[k];
+      for (int s = 0; s < k; s++) {
+        g[s] = replicas[s].grads.get(name).data().asNioFloat();
+        w[s] = (float) weights[s];
+      }
+      for (int j = from; j < to; j++) {
+        float sum = w[0] * g[0].get(j);
+        for (int s = 1; s < k; s++) {
+          sum += w[s] * g[s].get(j);
         }
-        chunks.add(slice);
+        g[0].put(j, sum);
+      }
+    } else {
+      DoubleBuffer[] g = new DoubleBuffer[k];
+      for (int s = 0; s < k; s++) {
+        g[s] = replicas[s].grads.get(name).data().asNioDouble();
+      }
+      for (int j = from; j < to; j++) {
+        double sum = weights[0] * g[0].get(j);
+        for (int s = 1; s < k; s++) {
+          sum += weights[s] * g[s].get(j);
+        }
+        g[0].put(j, sum);
       }
     }
-    return chunks;
   }
 
   /**
