@@ -40,7 +40,8 @@ class TrainBenchTest {
             .orElseThrow(() -> new AssertionError("no (a) line in:\n" + printed));
     Matcher m =
         Pattern.compile(
-                ": ([0-9]+) tokens/s \\(1 thread ([0-9]+), 2 threads ([0-9]+)\\); MFU [0-9.]+%")
+                ": ([0-9]+) tokens/s \\(1 thread ([0-9]+), 2 threads ([0-9]+)\\); MFU [0-9.]+% of [12] x"
+                    + " [0-9]+ GFLOP/s")
             .matcher(line);
     assertTrue(m.find(), line);
     for (int g = 1; g <= 3; g++) {
