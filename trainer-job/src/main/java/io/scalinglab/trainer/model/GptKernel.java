@@ -38,7 +38,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * thread with its own buffers and gradients (one native thread each), and sums the gradients
  * weighted by shard size. Measured at config (b) of {@code bench train} on 2 vCPUs, forward and
  * backward pass alone: 9,100–10,300 tokens/s on 2 shards, against 7,300–7,800 with the whole batch
- * on 2 native threads and 5,200–5,500 on one thread. The sum runs in a fixed order, so a run is
+ * on 2 native threads and 5,200–5,500 on one thread. Each shard past the first holds its own
+ * gradients, one more copy of the parameters' size. The sum runs in a fixed order, so a run is
  * reproducible for a given thread count; a different count changes the rounding of the gradients
  * (float32: ~1e-7 relative).
  *
