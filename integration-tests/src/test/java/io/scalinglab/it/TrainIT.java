@@ -25,6 +25,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Training runs on the prepared TinyStories sample, in a {@code file://} store. */
@@ -105,8 +107,10 @@ class TrainIT {
     assertEquals(r.steps(), again.steps(), "a finished run is not trained again");
   }
 
-  @Test
-  void resumingFromACheckpointContinuesTheSameTrajectory() {
+  /** On 2 threads the kernel trains each batch as 2 shards; their sum must not vary either. */
+  @ParameterizedTest(name = "train.threads={0}")
+  @ValueSource(ints = {1, 2})
+  void resumingFromACheckpointContinuesTheSameTrajectory(int threads) {
     RunSpec s =
         spec(
             "train.max-steps=6",
@@ -114,7 +118,8 @@ class TrainIT {
             "train.eval-interval=3",
             "train.checkpoint-interval=3",
             "train.keep-checkpoints=3",
-            "train.seed=11");
+            "train.threads=" + threads,
+            "train.seed=" + (10 + threads));
     new Trainer(store, s, line -> {}).run();
     Checkpoints.Loaded uninterrupted = Checkpoints.latest(store, s.runDir()).orElseThrow();
     assertEquals(6, uninterrupted.step());

@@ -12,6 +12,7 @@ import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
+import io.scalinglab.trainer.model.GptKernel;
 import io.scalinglab.trainer.model.LanguageModel;
 import io.scalinglab.trainer.model.LanguageModels;
 import java.util.ArrayList;
@@ -116,7 +117,6 @@ public final class Trainer {
     GptConfig cfg = spec.model();
     Backends.setThreads(t.threads());
     Backends.bindGpu(t.gpu());
-    log.accept("run " + spec.runId() + " on the " + Backends.describe());
     long start = System.nanoTime();
     // The training split is always mapped, whatever its size: the heap stays the same from a 1M-
     // token subset to all of OpenWebText, runs on one executor share the pages, and every run and
@@ -137,6 +137,11 @@ public final class Trainer {
             .fixedBatches(t.evalBatches(), t.batchSize(), t.seed() + 1);
 
     LanguageModel gpt = LanguageModels.create(spec.engine(), cfg, t.seed(), t.threads());
+    String where =
+        gpt instanceof GptKernel k && k.shards() > 1
+            ? "CPU backend, each batch in " + k.shards() + " data-parallel shards of one thread"
+            : Backends.describe();
+    log.accept("run " + spec.runId() + " on the " + where);
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
     Progress p = new Progress();
