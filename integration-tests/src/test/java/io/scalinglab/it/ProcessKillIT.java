@@ -95,30 +95,7 @@ class ProcessKillIT {
   }
 
   static StandaloneCluster.Submission submit(Duration timeout, String... jobArgs) {
-    List<String> args =
-        new ArrayList<>(
-            List.of(
-                "--jar",
-                StandaloneCluster.jobJar("trainer-job").toString(),
-                "--driver-memory",
-                "1g",
-                "--executor-memory",
-                "1g",
-                "--native-memory",
-                "1g",
-                "trainer"));
-    args.addAll(List.of(jobArgs));
-    args.addAll(
-        List.of(
-            "--config",
-            config.toString(),
-            "--",
-            "--conf",
-            "spark.ui.enabled=false",
-            "--conf",
-            "spark.hadoop.dfs.replication=1",
-            "--conf",
-            "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
+    List<String> args = StandaloneCluster.jobArgs("trainer", config, List.of(jobArgs));
     return cluster.submit(timeout, args);
   }
 

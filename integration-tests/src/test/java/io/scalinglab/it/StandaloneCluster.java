@@ -223,6 +223,40 @@ final class StandaloneCluster implements AutoCloseable {
   }
 
   /**
+   * The arguments of {@link #submit} that run {@code job} ({@code trainer}, {@code id}, {@code
+   * analysis}) from its jar with {@code config}, 1g heaps and 1g of native memory, against a
+   * one-DataNode {@code MiniHdfs}: {@code jobArgs} follow the job's name; one replica, and no 400
+   * ms back-off on each file's close. Arguments added after these go to spark-submit, and win.
+   */
+  static List<String> jobArgs(String job, Path config, List<String> jobArgs) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            "--jar",
+            jobJar(job + "-job").toString(),
+            "--driver-memory",
+            "1g",
+            "--executor-memory",
+            "1g",
+            "--native-memory",
+            "1g",
+            job));
+    args.addAll(jobArgs);
+    args.addAll(
+        List.of(
+            "--config",
+            config.toString(),
+            "--",
+            "--conf",
+            "spark.ui.enabled=false",
+            "--conf",
+            "spark.hadoop.dfs.replication=1",
+            "--conf",
+            "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
+    return args;
+  }
+
+  /**
    * A job's shaded spark-submit jar ({@code trainer-job}, {@code id-job}, {@code analysis-job}).
    */
   static Path jobJar(String module) {

@@ -84,31 +84,7 @@ class StandaloneClusterIT {
    */
   static StandaloneCluster.Submission submit(
       String job, Duration timeout, List<String> jobArgs, List<String> sparkArgs) {
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "--jar",
-            StandaloneCluster.jobJar(job + "-job").toString(),
-            "--driver-memory",
-            "1g",
-            "--executor-memory",
-            "1g",
-            "--native-memory",
-            "1g",
-            job));
-    args.addAll(jobArgs);
-    args.addAll(
-        List.of(
-            "--config",
-            config.toString(),
-            "--",
-            "--conf",
-            "spark.ui.enabled=false",
-            // One DataNode: one replica, and no 400 ms back-off on each file's close.
-            "--conf",
-            "spark.hadoop.dfs.replication=1",
-            "--conf",
-            "spark.hadoop.dfs.client.block.write.locateFollowingBlock.initial.delay.ms=10"));
+    List<String> args = StandaloneCluster.jobArgs(job, config, jobArgs);
     args.addAll(sparkArgs);
     StandaloneCluster.Submission s = cluster.submit(timeout, args);
     assertEquals(
