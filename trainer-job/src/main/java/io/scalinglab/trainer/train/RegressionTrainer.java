@@ -10,10 +10,10 @@ import io.scalinglab.core.format.Npy;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.RegressorConfig;
 import io.scalinglab.trainer.model.TokenRegressor;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -87,100 +87,32 @@ public final class RegressionTrainer {
     SampleBatches batches = new SampleBatches(run.n(), t.seed());
     long samplesPerStep = (long) t.batchSize() * t.gradAccum();
     long flopsPerSample = flopsPerSample(cfg);
-    long loopStart = System.nanoTime();
-    int firstStep = step;
-    String status = "done";
-    String reason = null;
-    long stepStart = System.nanoTime();
-    while (step < t.maxSteps()) {
-      double lr = LrSchedule.at(step, oc);
-      Map<String, INDArray> grads = null;
-      double loss = 0;
-      for (int micro = 0; micro < t.gradAccum(); micro++) {
-        int[] idx = batches.batch(step, micro, t.gradAccum(), t.batchSize());
-        TokenRegressor.Step s = model.lossAndGradients(rows(run.trainX(), idx), pick(idx));
-        loss += s.loss() / t.gradAccum();
-        grads = sum(grads, s.grads(), t.gradAccum());
-      }
-      double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
-      Optional<String> diverged = Divergence.check(loss, norm, step, lr);
-      if (diverged.isPresent()) {
-        status = "diverged";
-        reason = diverged.get();
-        log.accept("run " + run.runId() + " diverged: " + reason);
-        break;
-      }
-      opt.step(grads, lr);
-      step++;
-      p.tokensSeen += samplesPerStep;
-      double elapsed = (System.nanoTime() - loopStart) / 1e9;
-      double perSecond = (step - firstStep) * samplesPerStep / Math.max(elapsed, 1e-9);
-      boolean last = step == t.maxSteps();
-      double valLoss = Double.NaN;
-      if (step % t.evalInterval() == 0 || last) {
-        valLoss = evaluate(model, run.valX(), run.valY());
-        p.evals.add(new double[] {step, valLoss});
-        if (valLoss < p.best) {
-          p.best = valLoss;
-          p.sinceBest = 0;
-        } else {
-          p.sinceBest++;
-        }
-      }
-      p.rows.add(
-          new double[] {
-            step,
-            p.tokensSeen,
-            loss,
-            valLoss,
-            lr,
-            norm,
-            perSecond,
-            (System.nanoTime() - start) / 1e9
-          });
-      if (step % t.logInterval() == 0 || !Double.isNaN(valLoss) || last) {
-        log.accept(
-            String.format(
-                Locale.ROOT,
-                "%s step %d/%d  mse %.4f%s  lr %.2e  %,.0f samples/s",
-                run.runId(),
+    TrainLoop.Model steps =
+        new TrainLoop.Model() {
+          @Override
+          public Gpt.Step lossAndGradients(int n, int micro) {
+            int[] idx = batches.batch(n, micro, t.gradAccum(), t.batchSize());
+            TokenRegressor.Step s = model.lossAndGradients(rows(run.trainX(), idx), pick(idx));
+            return new Gpt.Step(s.loss(), s.grads());
+          }
+
+          @Override
+          public double validationLoss() {
+            return evaluate(model, run.valX(), run.valY());
+          }
+        };
+    TrainLoop.Outcome o =
+        new TrainLoop(store, run.runDir(), run.runId(), t, oc, listener, log)
+            .run(
+                steps,
+                model.params(),
+                opt,
+                p,
                 step,
-                t.maxSteps(),
-                loss,
-                Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "  val %.4f", valLoss),
-                lr,
-                perSecond));
-      }
-      boolean earlyStop = t.earlyStopPatience() > 0 && p.sinceBest >= t.earlyStopPatience();
-      if (step % t.checkpointInterval() == 0 || last || earlyStop) {
-        Checkpoints.save(
-            store, run.runDir(), step, model.params(), opt, p.state(), t.keepCheckpoints());
-        store.writeString(new Path(run.runDir(), "metrics.csv"), p.metricsCsv());
-      }
-      long now = System.nanoTime();
-      listener.step(
-          new Trainer.StepStats(
-              step,
-              t.maxSteps(),
-              p.tokensSeen,
-              samplesPerStep,
-              loss,
-              valLoss,
-              lr,
-              norm,
-              perSecond,
-              Flops.mfu(perSecond, flopsPerSample, t.peakFlops()),
-              (now - stepStart) / 1e9));
-      stepStart = now;
-      if (earlyStop) {
-        reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
-        log.accept(run.runId() + " stops early: " + reason);
-        break;
-      }
-    }
-    double seconds = (System.nanoTime() - loopStart) / 1e9;
-    double perSecond = (step - firstStep) * samplesPerStep / Math.max(seconds, 1e-9);
-    store.writeString(new Path(run.runDir(), "metrics.csv"), p.metricsCsv());
+                start,
+                new TrainLoop.Units(samplesPerStep, flopsPerSample, "mse", "samples/s"));
+    String status = o.status();
+    double perSecond = o.perSecond();
     if (status.equals("done")) {
       collectActivations(model);
     }
@@ -188,8 +120,8 @@ public final class RegressionTrainer {
         new RunResult(
             run.runId(),
             status,
-            reason,
-            step,
+            o.reason(),
+            o.step(),
             p.tokensSeen,
             cfg.totalParams(),
             cfg.nonEmbeddingParams(),
@@ -205,7 +137,7 @@ public final class RegressionTrainer {
     json.put("dataset", run.dataset());
     json.set("data", run.describe().deepCopy());
     store.writeJson(resultPath, Manifests.withProvenance(json, provenance()));
-    writeManifest(status, reason);
+    writeManifest(status, o.reason());
     log.accept(r.summary());
     listener.finished(r);
     return r;
@@ -251,18 +183,6 @@ public final class RegressionTrainer {
       out[i] = run.trainY()[idx[i]];
     }
     return out;
-  }
-
-  /** {@code sum + add / parts}, the first time a copy of {@code add / parts}. */
-  private static Map<String, INDArray> sum(
-      Map<String, INDArray> sum, Map<String, INDArray> add, int parts) {
-    if (sum == null) {
-      Map<String, INDArray> copy = new LinkedHashMap<>();
-      add.forEach((k, v) -> copy.put(k, parts == 1 ? v : v.div(parts)));
-      return copy;
-    }
-    sum.forEach((k, v) -> v.addi(add.get(k).div(parts)));
-    return sum;
   }
 
   private void collectActivations(TokenRegressor model) {

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Trains one run, nanoGPT's {@code train.py} loop: micro-batches of random windows, gradient
@@ -160,108 +159,31 @@ public final class Trainer {
     long tokensPerStep = (long) t.batchSize() * t.gradAccum() * cfg.blockSize();
     long flopsPerToken =
         Flops.perToken(cfg.flopParams(), cfg.nLayer(), cfg.nHead(), cfg.headDim(), cfg.blockSize());
-    long loopStart = System.nanoTime();
-    int firstStep = step;
-    String status = "done";
-    String reason = null;
-    long stepStart = System.nanoTime();
-    while (step < t.maxSteps()) {
-      double lr = LrSchedule.at(step, oc);
-      Map<String, INDArray> grads = null;
-      double loss = 0;
-      for (int micro = 0; micro < t.gradAccum(); micro++) {
-        TokenWindows.Batch b = windows.batch(step, micro, t.batchSize());
-        Gpt.Step s = gpt.lossAndGradients(b.x(), b.y());
-        loss += s.loss() / t.gradAccum();
-        grads = accumulate(grads, s.grads());
-      }
-      if (t.gradAccum() > 1) {
-        for (INDArray g : grads.values()) {
-          g.divi(t.gradAccum());
-        }
-      }
-      double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
-      Optional<String> diverged = Divergence.check(loss, norm, step, lr);
-      if (diverged.isPresent()) {
-        status = "diverged";
-        reason = diverged.get();
-        log.accept("run " + spec.runId() + " diverged: " + reason);
-        break;
-      }
-      opt.step(grads, lr);
-      step++;
-      p.tokensSeen += tokensPerStep;
-      double elapsed = (System.nanoTime() - loopStart) / 1e9;
-      double tokPerSec = (step - firstStep) * tokensPerStep / Math.max(elapsed, 1e-9);
-      boolean last = step == t.maxSteps();
-      Double valLoss = null;
-      if (step % t.evalInterval() == 0 || last) {
-        valLoss = evaluate(gpt, evalBatches);
-        p.evals.add(new double[] {step, valLoss});
-        if (valLoss < p.best) {
-          p.best = valLoss;
-          p.sinceBest = 0;
-        } else {
-          p.sinceBest++;
-        }
-      }
-      p.rows.add(
-          new double[] {
-            step,
-            p.tokensSeen,
-            loss,
-            valLoss == null ? Double.NaN : valLoss,
-            lr,
-            norm,
-            tokPerSec,
-            (System.nanoTime() - start) / 1e9
-          });
-      if (step % t.logInterval() == 0 || valLoss != null || last) {
-        double eta = (t.maxSteps() - step) * tokensPerStep / Math.max(tokPerSec, 1e-9);
-        log.accept(
-            String.format(
-                Locale.ROOT,
-                "%s step %d/%d  loss %.4f%s  lr %.2e  %,.0f tok/s  ETA %.0f s",
-                spec.runId(),
+    TrainLoop.Model steps =
+        new TrainLoop.Model() {
+          @Override
+          public Gpt.Step lossAndGradients(int n, int micro) {
+            TokenWindows.Batch b = windows.batch(n, micro, t.batchSize());
+            return gpt.lossAndGradients(b.x(), b.y());
+          }
+
+          @Override
+          public double validationLoss() {
+            return evaluate(gpt, evalBatches);
+          }
+        };
+    TrainLoop.Outcome o =
+        new TrainLoop(store, spec.runDir(), spec.runId(), t, oc, listener, log)
+            .run(
+                steps,
+                gpt.params(),
+                opt,
+                p,
                 step,
-                t.maxSteps(),
-                loss,
-                valLoss == null ? "" : String.format(Locale.ROOT, "  val %.4f", valLoss),
-                lr,
-                tokPerSec,
-                eta));
-      }
-      boolean earlyStop = t.earlyStopPatience() > 0 && p.sinceBest >= t.earlyStopPatience();
-      if (step % t.checkpointInterval() == 0 || last || earlyStop) {
-        Checkpoints.save(
-            store, spec.runDir(), step, gpt.params(), opt, p.state(), t.keepCheckpoints());
-        store.writeString(new Path(spec.runDir(), "metrics.csv"), p.metricsCsv());
-      }
-      long now = System.nanoTime();
-      listener.step(
-          new StepStats(
-              step,
-              t.maxSteps(),
-              p.tokensSeen,
-              tokensPerStep,
-              loss,
-              valLoss == null ? Double.NaN : valLoss,
-              lr,
-              norm,
-              tokPerSec,
-              Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
-              (now - stepStart) / 1e9));
-      stepStart = now;
-      if (earlyStop) {
-        status = "done";
-        reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
-        log.accept(spec.runId() + " stops early: " + reason);
-        break;
-      }
-    }
-    double seconds = (System.nanoTime() - loopStart) / 1e9;
-    double tokPerSec = (step - firstStep) * tokensPerStep / Math.max(seconds, 1e-9);
-    store.writeString(new Path(spec.runDir(), "metrics.csv"), p.metricsCsv());
+                start,
+                new TrainLoop.Units(tokensPerStep, flopsPerToken, "loss", "tok/s"));
+    String status = o.status();
+    double tokPerSec = o.perSecond();
     if (status.equals("done")) {
       ActivationCollector.collect(store, spec, gpt, val, log);
     }
@@ -269,8 +191,8 @@ public final class Trainer {
         new RunResult(
             spec.runId(),
             status,
-            reason,
-            step,
+            o.reason(),
+            o.step(),
             p.tokensSeen,
             cfg.totalParams(),
             cfg.nonEmbeddingParams(),
@@ -283,21 +205,10 @@ public final class Trainer {
             Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
             p.evals);
     store.writeJson(resultPath, Manifests.withProvenance(r.toJson(), provenance()));
-    writeManifest(status, reason);
+    writeManifest(status, o.reason());
     log.accept(r.summary());
     listener.finished(r);
     return r;
-  }
-
-  private static Map<String, INDArray> accumulate(
-      Map<String, INDArray> sum, Map<String, INDArray> add) {
-    if (sum == null) {
-      Map<String, INDArray> copy = new LinkedHashMap<>();
-      add.forEach((k, v) -> copy.put(k, v.dup()));
-      return copy;
-    }
-    sum.forEach((k, v) -> v.addi(add.get(k)));
-    return sum;
   }
 
   /** Mean loss over the fixed validation batches. */

@@ -1,0 +1,213 @@
+package io.scalinglab.trainer.train;
+
+import static java.util.Objects.requireNonNull;
+
+import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.Gpt;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The optimizer loop {@link Trainer} and {@link RegressionTrainer} share, nanoGPT's: from a run's
+ * first (or resumed) step to its last, the trainer's loss and gradients of each step, global-norm
+ * clipping, the divergence check, AdamW at the scheduled rate, evaluation every {@code
+ * eval-interval} steps, progress lines, checkpoints with the metrics so far, the listener, and the
+ * early stop.
+ */
+final class TrainLoop {
+  /** What a trainer gives the loop. */
+  interface Model {
+    /**
+     * Mean loss and gradients of micro-batch {@code micro} of optimizer step {@code step}. The
+     * gradients may be the model's own buffers, valid until the next call.
+     */
+    Gpt.Step lossAndGradients(int step, int micro);
+
+    /** The loss on the run's validation data, as the model is now. */
+    double validationLoss();
+  }
+
+  /**
+   * What a step trains on, for the speed figures: {@code perStep} tokens (or samples), {@code
+   * flopsEach} training FLOPs each; the progress line calls the loss {@code lossName} and the speed
+   * {@code rateName}.
+   */
+  record Units(long perStep, long flopsEach, String lossName, String rateName) {}
+
+  /**
+   * How the loop ended.
+   *
+   * @param status "done" or "diverged"
+   * @param reason why it stopped before the last step, or null
+   * @param perSecond tokens (or samples) per second over this process's steps
+   */
+  record Outcome(int step, String status, String reason, double perSecond) {}
+
+  private final ResultsStore store;
+  private final Path runDir;
+  private final String runId;
+  private final TrainSettings t;
+  private final OptimConfig optim;
+  private final Trainer.Listener listener;
+  private final Consumer<String> log;
+
+  TrainLoop(
+      ResultsStore store,
+      Path runDir,
+      String runId,
+      TrainSettings t,
+      OptimConfig optim,
+      Trainer.Listener listener,
+      Consumer<String> log) {
+    this.store = requireNonNull(store, "store");
+    this.runDir = requireNonNull(runDir, "runDir");
+    this.runId = requireNonNull(runId, "runId");
+    this.t = requireNonNull(t, "t");
+    this.optim = requireNonNull(optim, "optim");
+    this.listener = requireNonNull(listener, "listener");
+    this.log = requireNonNull(log, "log");
+  }
+
+  /**
+   * Trains from {@code step} to the last step, or to divergence or the early stop; writes the
+   * metrics at the end.
+   *
+   * @param start when the run started in this process ({@link System#nanoTime}), for elapsed time
+   */
+  Outcome run(
+      Model model,
+      Map<String, INDArray> params,
+      AdamW opt,
+      Trainer.Progress p,
+      int step,
+      long start,
+      Units units) {
+    long loopStart = System.nanoTime();
+    int firstStep = step;
+    String status = "done";
+    String reason = null;
+    long stepStart = loopStart;
+    while (step < t.maxSteps()) {
+      double lr = LrSchedule.at(step, optim);
+      Gpt.Step s = meanOverMicroBatches(model, step, t.gradAccum());
+      double loss = s.loss();
+      Map<String, INDArray> grads = s.grads();
+      double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
+      Optional<String> diverged = Divergence.check(loss, norm, step, lr);
+      if (diverged.isPresent()) {
+        status = "diverged";
+        reason = diverged.get();
+        log.accept("run " + runId + " diverged: " + reason);
+        break;
+      }
+      opt.step(grads, lr);
+      step++;
+      p.tokensSeen += units.perStep();
+      double elapsed = (System.nanoTime() - loopStart) / 1e9;
+      double perSecond = (step - firstStep) * units.perStep() / Math.max(elapsed, 1e-9);
+      boolean last = step == t.maxSteps();
+      double valLoss = Double.NaN;
+      if (step % t.evalInterval() == 0 || last) {
+        valLoss = model.validationLoss();
+        p.evals.add(new double[] {step, valLoss});
+        if (valLoss < p.best) {
+          p.best = valLoss;
+          p.sinceBest = 0;
+        } else {
+          p.sinceBest++;
+        }
+      }
+      p.rows.add(
+          new double[] {
+            step,
+            p.tokensSeen,
+            loss,
+            valLoss,
+            lr,
+            norm,
+            perSecond,
+            (System.nanoTime() - start) / 1e9
+          });
+      if (step % t.logInterval() == 0 || !Double.isNaN(valLoss) || last) {
+        double eta = (t.maxSteps() - step) * units.perStep() / Math.max(perSecond, 1e-9);
+        log.accept(
+            String.format(
+                Locale.ROOT,
+                "%s step %d/%d  %s %.4f%s  lr %.2e  %,.0f %s  ETA %.0f s",
+                runId,
+                step,
+                t.maxSteps(),
+                units.lossName(),
+                loss,
+                Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "  val %.4f", valLoss),
+                lr,
+                perSecond,
+                units.rateName(),
+                eta));
+      }
+      boolean earlyStop = t.earlyStopPatience() > 0 && p.sinceBest >= t.earlyStopPatience();
+      if (step % t.checkpointInterval() == 0 || last || earlyStop) {
+        Checkpoints.save(store, runDir, step, params, opt, p.state(), t.keepCheckpoints());
+        store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
+      }
+      long now = System.nanoTime();
+      listener.step(
+          new Trainer.StepStats(
+              step,
+              t.maxSteps(),
+              p.tokensSeen,
+              units.perStep(),
+              loss,
+              valLoss,
+              lr,
+              norm,
+              perSecond,
+              Flops.mfu(perSecond, units.flopsEach(), t.peakFlops()),
+              (now - stepStart) / 1e9));
+      stepStart = now;
+      if (earlyStop) {
+        reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
+        log.accept(runId + " stops early: " + reason);
+        break;
+      }
+    }
+    double seconds = (System.nanoTime() - loopStart) / 1e9;
+    store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
+    return new Outcome(
+        step, status, reason, (step - firstStep) * units.perStep() / Math.max(seconds, 1e-9));
+  }
+
+  /**
+   * Mean loss and gradients of optimizer step {@code step} over its {@code parts} micro-batches
+   * ({@code train.grad-accum}): the gradients' sum, divided once at the end.
+   */
+  static Gpt.Step meanOverMicroBatches(Model model, int step, int parts) {
+    if (parts == 1) {
+      return model.lossAndGradients(step, 0);
+    }
+    Map<String, INDArray> sum = new LinkedHashMap<>();
+    double loss = 0;
+    for (int micro = 0; micro < parts; micro++) {
+      Gpt.Step s = model.lossAndGradients(step, micro);
+      loss += s.loss() / parts;
+      for (Map.Entry<String, INDArray> g : s.grads().entrySet()) {
+        INDArray into = sum.get(g.getKey());
+        if (into == null) {
+          sum.put(g.getKey(), g.getValue().dup());
+        } else {
+          into.addi(g.getValue());
+        }
+      }
+    }
+    for (INDArray g : sum.values()) {
+      g.divi(parts);
+    }
+    return new Gpt.Step(loss, sum);
+  }
+}
