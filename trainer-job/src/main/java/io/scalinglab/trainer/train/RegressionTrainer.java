@@ -16,7 +16,6 @@ import io.scalinglab.trainer.model.TokenRegressor;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -72,16 +71,9 @@ public final class RegressionTrainer {
     OptimConfig oc = run.optim();
     AdamW opt = new AdamW(oc, model.params());
     Trainer.Progress p = new Trainer.Progress();
-    int step = 0;
-    Optional<Checkpoints.Loaded> ckpt = Checkpoints.latest(store, run.runDir());
-    if (ckpt.isPresent()) {
-      Checkpoints.Loaded c = ckpt.get();
-      model.loadParams(c.params());
-      opt.restore(c.adamStep(), c.m(), c.v());
-      step = c.step();
-      p.restore(c);
-      log.accept("resuming " + run.runId() + " from its checkpoint at step " + step);
-    } else {
+    TrainLoop loop = new TrainLoop(store, run.runDir(), run.runId(), t, oc, listener, log);
+    int step = loop.resume(model::loadParams, opt, p);
+    if (step == 0) {
       writeManifest("running", null);
     }
     SampleBatches batches = new SampleBatches(run.n(), t.seed());
@@ -102,15 +94,14 @@ public final class RegressionTrainer {
           }
         };
     TrainLoop.Outcome o =
-        new TrainLoop(store, run.runDir(), run.runId(), t, oc, listener, log)
-            .run(
-                steps,
-                model.params(),
-                opt,
-                p,
-                step,
-                start,
-                new TrainLoop.Units(samplesPerStep, flopsPerSample, "mse", "samples/s"));
+        loop.run(
+            steps,
+            model.params(),
+            opt,
+            p,
+            step,
+            start,
+            new TrainLoop.Units(samplesPerStep, flopsPerSample, "mse", "samples/s"));
     String status = o.status();
     double perSecond = o.perSecond();
     if (status.equals("done")) {

@@ -75,6 +75,25 @@ final class TrainLoop {
   }
 
   /**
+   * Restores the parameters (through {@code loadParams}), the optimizer and the progress from the
+   * run's latest checkpoint, if it has one.
+   *
+   * @return the step to go on from: the checkpoint's, or 0 for a run without one
+   */
+  int resume(Consumer<Map<String, INDArray>> loadParams, AdamW opt, Trainer.Progress p) {
+    Optional<Checkpoints.Loaded> ckpt = Checkpoints.latest(store, runDir);
+    if (ckpt.isEmpty()) {
+      return 0;
+    }
+    Checkpoints.Loaded c = ckpt.get();
+    loadParams.accept(c.params());
+    opt.restore(c.adamStep(), c.m(), c.v());
+    p.restore(c);
+    log.accept("resuming " + runId + " from its checkpoint at step " + c.step());
+    return c.step();
+  }
+
+  /**
    * Trains from {@code step} to the last step, or to divergence or the early stop; writes the
    * metrics at the end.
    *

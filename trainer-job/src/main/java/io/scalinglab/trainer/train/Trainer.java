@@ -20,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 
@@ -144,16 +143,9 @@ public final class Trainer {
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
     Progress p = new Progress();
-    int step = 0;
-    Optional<Checkpoints.Loaded> ckpt = Checkpoints.latest(store, spec.runDir());
-    if (ckpt.isPresent()) {
-      Checkpoints.Loaded c = ckpt.get();
-      gpt.loadParams(c.params());
-      opt.restore(c.adamStep(), c.m(), c.v());
-      step = c.step();
-      p.restore(c);
-      log.accept("resuming " + spec.runId() + " from its checkpoint at step " + step);
-    } else {
+    TrainLoop loop = new TrainLoop(store, spec.runDir(), spec.runId(), t, oc, listener, log);
+    int step = loop.resume(gpt::loadParams, opt, p);
+    if (step == 0) {
       writeManifest("running", null);
     }
     long tokensPerStep = (long) t.batchSize() * t.gradAccum() * cfg.blockSize();
@@ -173,15 +165,14 @@ public final class Trainer {
           }
         };
     TrainLoop.Outcome o =
-        new TrainLoop(store, spec.runDir(), spec.runId(), t, oc, listener, log)
-            .run(
-                steps,
-                gpt.params(),
-                opt,
-                p,
-                step,
-                start,
-                new TrainLoop.Units(tokensPerStep, flopsPerToken, "loss", "tok/s"));
+        loop.run(
+            steps,
+            gpt.params(),
+            opt,
+            p,
+            step,
+            start,
+            new TrainLoop.Units(tokensPerStep, flopsPerToken, "loss", "tok/s"));
     String status = o.status();
     double tokPerSec = o.perSecond();
     if (status.equals("done")) {
