@@ -33,9 +33,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * {@code scalinglab bench train}: training speed of three model configs, each with 1 and 2 native
- * threads, side by side with the PyTorch peer (nanoGPT's model and loop) when its script is given.
- * A step is what training does: forward, backward, clipping and an AdamW update.
+ * {@code scalinglab bench train}: training speed of three model configs, each with 1 and 2 threads
+ * ({@code train.threads}), side by side with the PyTorch peer (nanoGPT's model and loop) when its
+ * script is given. A step is what training does: forward, backward, clipping and an AdamW update.
  */
 final class TrainBench {
   static final String HELP =
