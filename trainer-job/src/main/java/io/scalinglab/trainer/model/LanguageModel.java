@@ -1,5 +1,7 @@
 package io.scalinglab.trainer.model;
 
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -38,4 +40,21 @@ public interface LanguageModel {
    * last block) or {@link Gpt#FINAL_LN} (after the final LayerNorm).
    */
   INDArray hidden(int[] x, String name);
+
+  /**
+   * Hidden states [batch*block, width] at several named points from one forward pass: {@code emb}
+   * (token plus position embedding), {@code h_0} … {@code h_<n-layer − 1>} (each block's output),
+   * {@link Gpt#FINAL_BLOCK} (the last block's output, the same values as the last {@code h_i}) and
+   * {@code ln_f} (after the final LayerNorm). The map keeps the order of {@code names}; an unknown
+   * name fails naming the valid ones.
+   *
+   * <p>The default asks {@link #hidden} once per name; engines override it with one pass.
+   */
+  default Map<String, INDArray> hiddenStates(int[] x, List<String> names) {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (String n : names) {
+      out.put(n, hidden(x, n.equals("ln_f") ? Gpt.FINAL_LN : n));
+    }
+    return out;
+  }
 }
