@@ -14,8 +14,39 @@ public record ModelSettings(
     boolean bias,
     boolean tiedHead,
     int padVocabTo,
-    ModelEngine engine) {
+    ModelEngine engine,
+    Gelu gelu,
+    double layerNormEps,
+    double dropout,
+    String initFrom) {
   static final Check<Long> POSITIVE = Check.atLeast(1);
+  static final Check<Double> EPS = Check.interval(0, false, 1, false);
+  static final Check<Double> DROPOUT = Check.interval(0, true, 1, false);
+
+  /** The shape and engine with nanoGPT's defaults for the rest: erf GELU, eps 1e-5, no dropout. */
+  public ModelSettings(
+      int nLayer,
+      int nHead,
+      int nEmbd,
+      int blockSize,
+      boolean bias,
+      boolean tiedHead,
+      int padVocabTo,
+      ModelEngine engine) {
+    this(
+        nLayer,
+        nHead,
+        nEmbd,
+        blockSize,
+        bias,
+        tiedHead,
+        padVocabTo,
+        engine,
+        Gelu.ERF,
+        1e-5,
+        0.0,
+        "");
+  }
 
   public ModelSettings {
     POSITIVE.require("model.n-layer", (long) nLayer);
@@ -24,6 +55,10 @@ public record ModelSettings(
     POSITIVE.require("model.block-size", (long) blockSize);
     POSITIVE.require("model.pad-vocab-to", (long) padVocabTo);
     java.util.Objects.requireNonNull(engine, "engine");
+    java.util.Objects.requireNonNull(gelu, "gelu");
+    java.util.Objects.requireNonNull(initFrom, "initFrom");
+    EPS.require("model.layernorm-eps", layerNormEps);
+    DROPOUT.require("model.dropout", dropout);
     if (nEmbd % nHead != 0) {
       throw new io.scalinglab.core.error.ConfigException(
           "'"
@@ -49,7 +84,11 @@ public record ModelSettings(
         s.bool("model.bias"),
         s.bool("model.tied-head"),
         s.intValue("model.pad-vocab-to", POSITIVE),
-        s.choice("model.engine", ModelEngine.class));
+        s.choice("model.engine", ModelEngine.class),
+        s.choice("model.gelu", Gelu.class),
+        s.number("model.layernorm-eps", EPS),
+        s.number("model.dropout", DROPOUT),
+        s.string("model.init-from"));
   }
 
   /** The vocabulary rounded up to a multiple of {@code padVocabTo}. */

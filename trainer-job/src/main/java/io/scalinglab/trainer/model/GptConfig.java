@@ -1,9 +1,12 @@
 package io.scalinglab.trainer.model;
 
+import io.scalinglab.core.config.Gelu;
+
 /**
  * The shape of a GPT model, nanoGPT's {@code GPTConfig}: layers, heads, width, context, vocabulary,
- * whether linear layers and LayerNorms have biases, and whether the output head shares the token
- * embedding's weights.
+ * whether linear layers and LayerNorms have biases, whether the output head shares the token
+ * embedding's weights, which GELU the MLP applies, the LayerNorms' epsilon and the dropout
+ * probability applied in training.
  */
 public record GptConfig(
     int nLayer,
@@ -12,9 +15,34 @@ public record GptConfig(
     int blockSize,
     int vocabSize,
     boolean bias,
-    boolean tiedHead) {
+    boolean tiedHead,
+    Gelu gelu,
+    double layerNormEps,
+    double dropout) {
+
+  /** nanoGPT's LayerNorm epsilon (PyTorch's default). */
+  public static final double DEFAULT_EPS = 1e-5;
+
+  /** A model with nanoGPT's defaults: erf GELU, LayerNorm epsilon 1e-5, no dropout. */
+  public GptConfig(
+      int nLayer,
+      int nHead,
+      int nEmbd,
+      int blockSize,
+      int vocabSize,
+      boolean bias,
+      boolean tiedHead) {
+    this(nLayer, nHead, nEmbd, blockSize, vocabSize, bias, tiedHead, Gelu.ERF, DEFAULT_EPS, 0.0);
+  }
 
   public GptConfig {
+    java.util.Objects.requireNonNull(gelu, "gelu");
+    if (!(layerNormEps > 0 && layerNormEps < 1)) {
+      throw new IllegalArgumentException("layernorm-eps must be in (0, 1), got " + layerNormEps);
+    }
+    if (!(dropout >= 0 && dropout < 1)) {
+      throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
     positive("n-layer", nLayer);
     positive("n-head", nHead);
     positive("n-embd", nEmbd);
@@ -32,9 +60,17 @@ public record GptConfig(
     }
   }
 
-  /** GPT-2 small as OpenAI released it: 12 layers, 12 heads, width 768, biases, tied head. */
+  /**
+   * GPT-2 small as OpenAI released it: 12 layers, 12 heads, width 768, biases, tied head, tanh
+   * GELU.
+   */
   public static GptConfig gpt2Small() {
-    return new GptConfig(12, 12, 768, 1024, 50257, true, true);
+    return new GptConfig(12, 12, 768, 1024, 50257, true, true, Gelu.TANH, DEFAULT_EPS, 0.0);
+  }
+
+  /** This shape with another GELU, epsilon and dropout. */
+  public GptConfig withNumerics(Gelu g, double eps, double p) {
+    return new GptConfig(nLayer, nHead, nEmbd, blockSize, vocabSize, bias, tiedHead, g, eps, p);
   }
 
   public int headDim() {

@@ -85,7 +85,16 @@ public record RunSpec(
     int vocab = m.paddedVocab(manifest.path("vocab_size").asInt());
     GptConfig model =
         new GptConfig(
-            m.nLayer(), m.nHead(), m.nEmbd(), m.blockSize(), vocab, m.bias(), m.tiedHead());
+            m.nLayer(),
+            m.nHead(),
+            m.nEmbd(),
+            m.blockSize(),
+            vocab,
+            m.bias(),
+            m.tiedHead(),
+            m.gelu(),
+            m.layerNormEps(),
+            m.dropout());
 
     ObjectNode identity = JSON.createObjectNode();
     identity.put("dataset", datasetId + "/" + tokenizer);
