@@ -8,9 +8,11 @@ import io.scalinglab.analysis.fit.Estimate;
 import io.scalinglab.analysis.fit.Fit;
 import io.scalinglab.analysis.fit.FitForm;
 import io.scalinglab.analysis.fit.FitOptions;
+import io.scalinglab.analysis.fit.Frontier;
 import io.scalinglab.analysis.fit.HoldoutCheck;
 import io.scalinglab.analysis.fit.ScalingFits;
 import io.scalinglab.analysis.report.FitJson;
+import io.scalinglab.analysis.table.RowSelection;
 import io.scalinglab.analysis.table.Table;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.UsageException;
@@ -47,8 +49,17 @@ final class FitCommand {
         --x COLUMN[,COL]   the size column(s): one, or model size and tokens for chinchilla
         --y COLUMN         the loss column
         --form FORM        power | offset | chinchilla
+        --where 'COL OP V' use only rows where the condition holds (OP: < <= > >= == !=);
+                           repeatable, every condition must hold
+        --drop-top K       leave out the K rows with the highest values of --by COLUMN (rows
+        --by COLUMN        tied with the K-th highest go too, as Epoch AI's refit left out
+                           the five highest losses); the output says which rows were used
         --holdout K        refit without the K largest points (largest N·D for chinchilla) and
                            report the error predicting them (default 0: no check)
+        --frontier         chinchilla only: the compute-optimal N_opt(C) and D_opt(C) under
+                           C = 6·N·D (Hoffmann et al. 2022), with bootstrap intervals
+        --budgets LO:HI[:COUNT]  FLOP budgets of --frontier, log-spaced (default: the range of
+                           6·N·D in the rows used, 7 budgets)
         --resamples N      bootstrap resamples (default 1000; 0 for point estimates only)
         --level L          two-sided level of the intervals (default 0.95)
         --seed S           seed of the resampling (default 20240601)
@@ -60,10 +71,25 @@ final class FitCommand {
           --x non_embedding_params_derived --y owt_val_loss --form power
         scalinglab fit --csv ../shared/scaling-data/scaling_chinchilla_points.csv \\
           --x model_size_params,training_tokens_derived --y loss --form chinchilla --json
+        scalinglab fit --csv ../shared/scaling-data/scaling_chinchilla_points.csv \
+          --x model_size_params,training_tokens_derived --y loss --form chinchilla \
+          --drop-top 5 --by loss --frontier       # Epoch AI's 240 points and their frontier
       """;
 
   private static final Set<String> WITH_VALUE =
-      Set.of("--csv", "--x", "--y", "--form", "--holdout", "--resamples", "--level", "--seed");
+      Set.of(
+          "--csv",
+          "--x",
+          "--y",
+          "--form",
+          "--holdout",
+          "--resamples",
+          "--level",
+          "--seed",
+          "--where",
+          "--drop-top",
+          "--by",
+          "--budgets");
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -75,7 +101,7 @@ final class FitCommand {
 
   /** Runs the command, printing to {@code out}. */
   static void run(String[] argv, PrintStream out) {
-    Args args = Args.parse("fit", argv, WITH_VALUE, Set.of("--help", "--json"));
+    Args args = Args.parse("fit", argv, WITH_VALUE, Set.of("--help", "--json", "--frontier"));
     if (args.has("--help")) {
       out.print(HELP);
       return;
@@ -109,8 +135,16 @@ final class FitCommand {
               + xNames.size());
     }
     FitOptions options = options(args);
+    if (args.has("--frontier") && form != FitForm.CHINCHILLA) {
+      throw new UsageException(
+          "--frontier needs --form chinchilla: the frontier comes from L = E + A/N^α + B/D^β");
+    }
     String file = args.get("--csv", null);
-    Table table = Table.read(Path.of(file));
+    RowSelection selection =
+        new RowSelection(
+            args.all("--where"), args.getInt("--drop-top", 0, 0), args.get("--by", ""));
+    RowSelection.Selected selected = selection.apply(Table.read(Path.of(file)));
+    Table table = selected.table();
     String yName = args.get("--y", null);
     double[][] x = new double[xNames.size()][];
     for (int j = 0; j < x.length; j++) {
@@ -118,13 +152,27 @@ final class FitCommand {
     }
     double[] y = table.numbers(yName, true);
     Fit fit = ScalingFits.fit(form, x, y, options);
+    Frontier frontier = null;
+    if (args.has("--frontier") && fit instanceof Fit.Fitted f) {
+      frontier = Frontier.of(f, budgets(args, x), options.level());
+    }
     if (args.has("--json")) {
       ObjectNode json = FitJson.of(fit, xNames, options);
       json.put("file", file);
       json.put("y", yName);
+      json.put("rows", table.size());
+      json.put("rows_in_file", selected.of());
+      json.put("row_selection", String.join("; ", selected.steps()));
+      if (frontier != null) {
+        json.set("frontier", FitJson.frontier(frontier));
+      }
       out.println(write(json));
     } else {
       print(out, fit, file, xNames, yName, options);
+      out.println("  rows used: " + selected.describe());
+      if (frontier != null) {
+        printFrontier(out, frontier);
+      }
     }
     if (fit instanceof Fit.Failed failed) {
       throw InputException.of(
@@ -149,6 +197,72 @@ final class FitCommand {
           "'" + args.get("--seed", "") + "' in --seed is invalid: expected an integer");
     }
     return new FitOptions(resamples, level, seed, 1e-3, holdout);
+  }
+
+  /** The budgets of --budgets LO:HI[:COUNT], or 7 over the range of 6·N·D in the rows. */
+  private static double[] budgets(Args args, double[][] x) {
+    String text = args.get("--budgets", null);
+    if (text == null) {
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = 0;
+      for (int i = 0; i < x[0].length; i++) {
+        double c = 6 * x[0][i] * x[1][i];
+        lo = Math.min(lo, c);
+        hi = Math.max(hi, c);
+      }
+      return Frontier.budgets(lo, hi, 7);
+    }
+    String[] parts = text.split(":");
+    try {
+      double lo = Double.parseDouble(parts[0].strip());
+      double hi = Double.parseDouble(parts[1].strip());
+      int count = parts.length > 2 ? Integer.parseInt(parts[2].strip()) : 7;
+      if (parts.length > 3 || !(lo > 0) || !(hi >= lo) || count < 1) {
+        throw new NumberFormatException();
+      }
+      return Frontier.budgets(lo, hi, count);
+    } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      throw new UsageException(
+          "'"
+              + text
+              + "' in --budgets is invalid: expected LO:HI[:COUNT] FLOPs with 0 < LO <= HI and"
+              + " COUNT >= 1, e.g. 1e18:1e24:7");
+    }
+  }
+
+  private static void printFrontier(PrintStream out, Frontier fr) {
+    out.printf(
+        Locale.ROOT,
+        "  compute-optimal frontier (C = 6·N·D): N_opt ∝ C^a, a = %.4f [%.4f, %.4f];"
+            + " D_opt ∝ C^b, b = %.4f [%.4f, %.4f]%n",
+        fr.a().value(),
+        fr.a().low(),
+        fr.a().high(),
+        fr.b().value(),
+        fr.b().low(),
+        fr.b().high());
+    out.printf(
+        Locale.ROOT,
+        "    %10s %11s %25s %11s %25s %8s%n",
+        "C",
+        "N_opt",
+        "interval",
+        "D_opt",
+        "interval",
+        "loss");
+    for (Frontier.Point p : fr.points()) {
+      out.printf(
+          Locale.ROOT,
+          "    %10.3g %11.4g [%11.4g, %11.4g] %11.4g [%11.4g, %11.4g] %8.4f%n",
+          p.flops(),
+          p.nOpt().value(),
+          p.nOpt().low(),
+          p.nOpt().high(),
+          p.dOpt().value(),
+          p.dOpt().low(),
+          p.dOpt().high(),
+          p.loss().value());
+    }
   }
 
   private static double number(Args args, String flag, double fallback) {

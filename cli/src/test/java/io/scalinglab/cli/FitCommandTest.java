@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.testing.SharedData;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -141,5 +142,100 @@ class FitCommandTest {
             InputException.class,
             () -> run("--csv", same.toString(), "--x", "n", "--y", "loss", "--form", "power"));
     assertTrue(e.getMessage().contains("could not be fitted: every point has the same x"));
+  }
+
+  /**
+   * Epoch AI's refit is one command: their 245 extracted points less the five highest losses, and
+   * the frontier of the fit (FrontierTest checks its exponents against their published refit).
+   */
+  @Test
+  void dropTopAndFrontierReproduceEpochAisSelection() throws Exception {
+    String out =
+        run(
+            "--csv",
+            SharedData.path("scaling-data/scaling_chinchilla_points.csv").toString(),
+            "--x",
+            "model_size_params,training_tokens_derived",
+            "--y",
+            "loss",
+            "--form",
+            "chinchilla",
+            "--drop-top",
+            "5",
+            "--by",
+            "loss",
+            "--resamples",
+            "20",
+            "--frontier",
+            "--budgets",
+            "1e18:1e24:3",
+            "--json");
+    JsonNode j = new ObjectMapper().readTree(out);
+    assertEquals(240, j.path("rows").asInt(), out);
+    assertEquals(245, j.path("rows_in_file").asInt());
+    assertTrue(j.path("row_selection").asText().contains("left out 5 rows"), out);
+    assertEquals(3, j.path("frontier").path("points").size());
+    double a = j.path("frontier").path("exponents").path("a").path("value").asDouble();
+    double b = j.path("frontier").path("exponents").path("b").path("value").asDouble();
+    assertEquals(1.0, a + b, 1e-12);
+  }
+
+  @Test
+  void whereKeepsTheRowsThatMeetEveryCondition(@TempDir Path dir) throws Exception {
+    String out =
+        run(
+            "--csv",
+            csv(dir, GPT2).toString(),
+            "--x",
+            "non_embedding_params_derived",
+            "--y",
+            "owt_val_loss",
+            "--form",
+            "power",
+            "--resamples",
+            "0",
+            "--where",
+            "owt_val_loss < 3",
+            "--where",
+            "non_embedding_params_derived>=3e8");
+    assertTrue(out.contains("fitted to 3 rows"), out);
+    assertTrue(
+        out.contains("rows used: 3 of 4 rows (--where 'owt_val_loss < 3' kept 3 of 4;"), out);
+    Path f = csv(dir, GPT2);
+    for (String[] bad :
+        new String[][] {
+          {"--where", "loss ~ 3"},
+          {"--where", "owt_val_loss < x"},
+          {"--drop-top", "2"},
+          {"--frontier"}
+        }) {
+      String[] argv = {
+        "--csv",
+        f.toString(),
+        "--x",
+        "non_embedding_params_derived",
+        "--y",
+        "owt_val_loss",
+        "--form",
+        "power",
+        bad[0],
+        bad.length > 1 ? bad[1] : "--json"
+      };
+      assertThrows(UsageException.class, () -> run(argv), String.join(" ", bad));
+    }
+    assertThrows(
+        InputException.class,
+        () ->
+            run(
+                "--csv",
+                f.toString(),
+                "--x",
+                "non_embedding_params_derived",
+                "--y",
+                "owt_val_loss",
+                "--form",
+                "power",
+                "--where",
+                "nosuch < 3"));
   }
 }

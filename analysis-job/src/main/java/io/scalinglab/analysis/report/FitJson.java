@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.analysis.fit.Estimate;
 import io.scalinglab.analysis.fit.Fit;
 import io.scalinglab.analysis.fit.FitOptions;
+import io.scalinglab.analysis.fit.Frontier;
 import io.scalinglab.analysis.fit.HoldoutCheck;
 import io.scalinglab.analysis.theory.Interval;
 import java.util.List;
@@ -56,6 +57,29 @@ public final class FitJson {
       num(v, "se", e.standardError());
     }
     return p;
+  }
+
+  /**
+   * The compute-optimal frontier: exponents {@code a}, {@code b} with intervals, and per budget
+   * {@code flops}, {@code n_opt}, {@code d_opt}, {@code loss}, each with {@code value}, {@code
+   * low}, {@code high}, {@code se}.
+   */
+  public static ObjectNode frontier(Frontier fr) {
+    ObjectNode o = F.objectNode();
+    o.put("budget", "C = 6 N D");
+    o.set("exponents", parameters(List.of(fr.a(), fr.b())));
+    num(o, "level", fr.level());
+    o.put("resamples", fr.resamples());
+    ArrayNode pts = o.putArray("points");
+    for (Frontier.Point p : fr.points()) {
+      ObjectNode q = pts.addObject();
+      num(q, "flops", p.flops());
+      ObjectNode v = parameters(List.of(p.nOpt(), p.dOpt(), p.loss()));
+      q.set("n_opt", v.get("N_opt"));
+      q.set("d_opt", v.get("D_opt"));
+      q.set("loss", v.get("loss"));
+    }
+    return o;
   }
 
   static ObjectNode holdout(HoldoutCheck h) {
