@@ -142,6 +142,12 @@ public final class CheckpointEval {
     ModelSettings ms = ModelSettings.fromConfig(config.resolved());
     TrainSettings ts = TrainSettings.fromConfig(config.resolved());
     int vocab = manifest.path("model").path("vocab_size").asInt(0);
+    if (vocab <= 0) {
+      throw InputException.of(
+          manifestPath.toString(),
+          "has no model.vocab_size",
+          "Train the run again with this build");
+    }
     GptConfig cfg =
         new GptConfig(
             ms.nLayer(),
@@ -188,7 +194,14 @@ public final class CheckpointEval {
 
     Backends.setThreads(ts.threads());
     LanguageModel model = LanguageModels.create(ms.engine(), cfg, ts.seed(), ts.threads());
-    model.loadParams(ckpt.params());
+    try {
+      model.loadParams(ckpt.params());
+    } catch (IllegalArgumentException e) {
+      throw InputException.of(
+          Checkpoints.stepDir(runDir, ckpt.step()).toString(),
+          "does not fit the model of the run's config: " + e.getMessage(),
+          "Delete the checkpoint, or evaluate another with --checkpoint");
+    }
 
     int t = cfg.blockSize();
     long splitTokens = dataManifest.path(r.split()).path("tokens").asLong();

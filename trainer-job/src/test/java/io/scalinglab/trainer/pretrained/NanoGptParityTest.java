@@ -216,6 +216,9 @@ class NanoGptParityTest {
     int vocab = r.path("vocab").asInt();
     TinyDataset.write(store, config, tokens, tokens, vocab, vocab - 1);
     RunSpec spec = RunSpec.resolve(config, store);
+    String randomId =
+        RunSpec.resolve(config.withOverrides(List.of("model.init-from=\"\"")), store).runId();
+    assertTrue(!spec.runId().equals(randomId), "init-from is part of the run id");
     RunResult result = new Trainer(store, spec, line -> {}).run();
     assertEquals("done", result.status());
     assertEquals(0, result.steps());
