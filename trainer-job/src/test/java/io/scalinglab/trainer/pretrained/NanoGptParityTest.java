@@ -45,7 +45,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * absolute (the issue's promise for pretrained logits) on values of order 1 that pass through 2
  * blocks of width 16 in float32, whose rounding (unit 6e-8) in differently ordered sums stays well
  * below it. float64: the weights are the same float32 values, so only float64 rounding separates
- * the engines from PyTorch: relative 1e-12 on the loss, 1e-12 absolute on the logits.
+ * the engines from PyTorch: relative 1e-12 on the loss (measured: 1e-16 to 6e-16). Measured in
+ * float32: loss 3e-9 to 1.2e-7 relative, logits 8e-7 to 1.5e-6.
  */
 class NanoGptParityTest {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -57,6 +57,11 @@ class WindowLossTest {
     }
 
     @Override
+    public Gpt.Step lossAndGradients(int[] x, int[] y, long dropoutSeed) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
     public INDArray logits(int[] x) {
       throw new UnsupportedOperationException();
     }
