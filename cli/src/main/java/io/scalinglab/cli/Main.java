@@ -22,6 +22,7 @@ public final class Main {
         train     train one GPT on a prepared dataset (resumes from its last checkpoint)
         sweep     train every (model size, data size, seed) of a sweep, one Spark task per run
         id        intrinsic dimension of activations or any .npy / Parquet embeddings
+        eval      loss of a run's checkpoint on the first windows of a dataset split
         fit       fit a scaling law (power, offset, Chinchilla) to any CSV table
         analyze   scaling-law fits, theory predictions, figures and report.html for a sweep
         demo      run the jobs end to end on corpora that ship with Maven Central packages
@@ -56,6 +57,7 @@ public final class Main {
             case "train" -> TrainCommand.run(rest);
             case "sweep" -> SweepCommand.run("scalinglab", rest);
             case "id" -> IdCommand.run("scalinglab id", rest);
+            case "eval" -> EvalCommand.run(rest);
             case "fit" -> FitCommand.run(rest);
             case "analyze" -> AnalyzeCommand.run("scalinglab analyze", rest);
             case "bench" -> BenchCommand.run(rest);
@@ -64,8 +66,8 @@ public final class Main {
                 throw Args.unknownCommand(
                     command,
                     List.of(
-                        "prepare", "train", "sweep", "id", "fit", "analyze", "demo", "bench",
-                        "help"));
+                        "prepare", "train", "sweep", "eval", "id", "fit", "analyze", "demo",
+                        "bench", "help"));
           }
         });
   }

@@ -54,7 +54,7 @@ public record TrainSettings(
         s.string("train.subset", NAME),
         s.intValue("train.batch-size", POSITIVE),
         s.intValue("train.grad-accum", POSITIVE),
-        s.intValue("train.max-steps", POSITIVE),
+        s.intValue("train.max-steps", NON_NEGATIVE),
         s.number("train.lr", RATE),
         s.number("train.min-lr", NON_NEG),
         s.intValue("train.warmup-steps", NON_NEGATIVE),

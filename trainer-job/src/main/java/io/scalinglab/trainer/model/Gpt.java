@@ -3,6 +3,7 @@ package io.scalinglab.trainer.model;
 import static java.util.Objects.requireNonNull;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * GPT-2 as nanoGPT's {@code model.py} defines it, as a SameDiff graph: token and learned position
  * embeddings; {@code nLayer} pre-LayerNorm blocks of causal multi-head self-attention and a 4× GELU
  * MLP; a final LayerNorm; an output head tied to the token embedding unless configured otherwise.
- * Dropout is 0, as in the paper's runs.
+ * GELU ({@code erf} or GPT-2's {@code tanh}), the LayerNorms' epsilon and the dropout probability
+ * come from the {@link GptConfig}, with PyTorch's formulas. With dropout above 0 the graph takes
+ * the masks as placeholders: {@link Dropout}'s in {@link #lossAndGradients(int[], int[], long)},
+ * ones everywhere else (0 by default, as in the paper's runs).
  *
  * <p>Two choices differ from a textbook SameDiff model, both because of measured Deeplearning4j
  * 1.0.0-M2.1 behaviour (see DESIGN.md):
@@ -33,11 +37,11 @@ import org.nd4j.linalg.factory.Nd4j;
  *       ops take key masks, not causal ones.
  * </ul>
  *
- * <p>GELU is the library's {@code preciseGelu}, which in 1.0.0-M2.1 computes {@code x/2 · (1 +
+ * <p>GELU is not the library's {@code preciseGelu}, which in 1.0.0-M2.1 computes {@code x/2 · (1 +
  * tanh(√(2/π)(x + (0.044715·x)³)))}: it cubes the product where GPT-2's tanh approximation cubes x
- * alone, and differs from nanoGPT's exact-erf GELU by up to 0.03 (x = 2.5: 2.4547 against 2.4845).
- * Its gradient op is not that function's derivative either (off by 2.6e-5 at x = 1); {@link
- * GptKernel} computes the same function with the exact derivative. The blocks are {@link
+ * alone, differs from nanoGPT's exact-erf GELU by up to 0.03 (x = 2.5: 2.4547 against 2.4845), and
+ * its gradient op is not its derivative (off by 2.6e-5 at x = 1). Nor is LayerNorm the library's
+ * {@code layer_norm}, which has no epsilon (a constant row gives NaN). The blocks are {@link
  * TransformerBlocks}, which the testbed's {@link TokenRegressor} shares.
  */
 public final class Gpt implements LanguageModel {
@@ -47,9 +51,16 @@ public final class Gpt implements LanguageModel {
   /** Name of the learned position embedding. */
   public static final String WPE = "wpe";
 
-  /** Names of the hidden states a caller can ask for. */
+  /** Names of hidden states a caller can ask for: the token plus position embedding. */
+  public static final String EMB = "emb";
+
+  /** The last block's output. */
   public static final String FINAL_BLOCK = "h_final";
 
+  /** After the final LayerNorm. */
+  public static final String LN_F = "ln_f";
+
+  /** An older name of {@link #LN_F}, still accepted. */
   public static final String FINAL_LN = "ln_f_out";
 
   private static final String TOKENS = "tok_emb";
@@ -63,6 +74,9 @@ public final class Gpt implements LanguageModel {
   private final TransformerBlocks body;
   private final List<String> paramNames = new ArrayList<>();
   private final List<String> gradNames = new ArrayList<>();
+
+  /** Masks fed as ones where nothing drops, by batch size. */
+  private final Map<Integer, Map<String, INDArray>> noDropout = new HashMap<>();
 
   /**
    * A model with nanoGPT's initialisation: normal(0, 0.02) weights, residual projections scaled by
@@ -79,7 +93,8 @@ public final class Gpt implements LanguageModel {
     this.config = requireNonNull(config, "config");
     this.dtype = requireNonNull(dtype, "dtype");
     this.sd = SameDiff.create();
-    this.body = new TransformerBlocks(sd, dtype, config.bias());
+    this.body =
+        new TransformerBlocks(sd, dtype, config.bias(), config.gelu(), config.layerNormEps());
     SplittableRandom rnd = new SplittableRandom(seed);
     int c = config.nEmbd();
     int t = config.blockSize();
@@ -94,9 +109,14 @@ public final class Gpt implements LanguageModel {
     SDVariable targets = sd.placeHolder(TARGETS, DataType.INT, -1);
     // [B*T, C] -> [B, T, C], plus the position embedding broadcast over the batch
     SDVariable h = tok.reshape(-1, t, c).add(wpe).reshape(-1, c);
+    sd.identity(EMB, h);
+    boolean dropout = config.dropout() > 0;
+    if (dropout) {
+      h = body.dropout("drop", Dropout.EMBEDDING, h, t, c);
+    }
 
     SDVariable mask = sd.constant("causal_mask", causalMask(t).castTo(dtype));
-    h = body.blocks(h, config.nLayer(), config.nHead(), c, t, mask, rnd);
+    h = body.blocks(h, config.nLayer(), config.nHead(), c, t, mask, dropout, rnd);
     sd.identity(FINAL_BLOCK, h);
     SDVariable out = body.layerNorm("ln_f", h, c);
     sd.identity(FINAL_LN, out);
@@ -147,7 +167,28 @@ public final class Gpt implements LanguageModel {
    */
   @Override
   public Step lossAndGradients(int[] x, int[] y) {
+    return step(x, feed(x, y));
+  }
+
+  /**
+   * As {@link LanguageModel#lossAndGradients(int[], int[], long)}: dropout from the seed's masks.
+   */
+  @Override
+  public Step lossAndGradients(int[] x, int[] y, long dropoutSeed) {
     Map<String, INDArray> feed = feed(x, y);
+    if (config.dropout() > 0) {
+      int windows = x.length / config.blockSize();
+      for (TransformerBlocks.MaskInput m : body.masks()) {
+        INDArray mask = Nd4j.create(dtype, shape(m, windows));
+        Dropout.fill(
+            mask, config.dropout(), dropoutSeed, m.place(), 0, (int) (mask.length() / windows));
+        feed.put(m.name(), mask);
+      }
+    }
+    return step(x, feed);
+  }
+
+  private Step step(int[] x, Map<String, INDArray> feed) {
     OutAndGrad both = sd.calculateGradientsAndOutputs(feed, List.of(LOSS), gradNames);
     Map<String, INDArray> out = both.getGradients();
     Map<String, INDArray> grads = new LinkedHashMap<>();
@@ -177,27 +218,56 @@ public final class Gpt implements LanguageModel {
   /** Logits [batch*block, vocab] of a batch of token ids [batch, block]. */
   @Override
   public INDArray logits(int[] x) {
-    setTokens(x);
-    return sd.output(Map.of(TARGETS, Nd4j.zeros(DataType.INT, x.length)), LOGITS).get(LOGITS);
+    return sd.output(feed(x, new int[x.length]), LOGITS).get(LOGITS);
   }
 
-  /**
-   * Hidden states [batch*block, width] at a named point: {@link #FINAL_BLOCK} (output of the last
-   * block, the paper's choice) or {@link #FINAL_LN} (after the final LayerNorm).
-   */
   @Override
   public INDArray hidden(int[] x, String name) {
-    setTokens(x);
-    return sd.output(Map.of(TARGETS, Nd4j.zeros(DataType.INT, x.length)), name).get(name);
+    return hiddenStates(x, List.of(name)).get(name);
   }
 
+  /** Every named state from one pass of the graph, without dropout. */
+  @Override
+  public Map<String, INDArray> hiddenStates(int[] x, List<String> names) {
+    List<String> nodes = new ArrayList<>();
+    for (String n : names) {
+      nodes.add(node(LanguageModel.hiddenStateName(n, config.nLayer())));
+    }
+    Map<String, INDArray> out = sd.output(feed(x, new int[x.length]), nodes.toArray(new String[0]));
+    Map<String, INDArray> states = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      states.put(names.get(i), out.get(nodes.get(i)));
+    }
+    return states;
+  }
+
+  /** The graph's variable that holds a hidden state. */
+  private static String node(String state) {
+    return state.equals(LN_F) ? FINAL_LN : state;
+  }
+
+  /** Tokens, targets and, with dropout configured, masks of ones: a pass without dropout. */
   private Map<String, INDArray> feed(int[] x, int[] y) {
     if (x.length != y.length || x.length % config.blockSize() != 0) {
       throw new IllegalArgumentException(
           "x and y must both hold whole windows of " + config.blockSize() + " tokens");
     }
     setTokens(x);
-    return Map.of(TARGETS, Nd4j.createFromArray(y));
+    Map<String, INDArray> feed = new HashMap<>();
+    feed.put(TARGETS, Nd4j.createFromArray(y));
+    int windows = x.length / config.blockSize();
+    for (TransformerBlocks.MaskInput m : body.masks()) {
+      Map<String, INDArray> ones = noDropout.computeIfAbsent(windows, k -> new HashMap<>());
+      feed.put(m.name(), ones.computeIfAbsent(m.name(), k -> Nd4j.ones(dtype, shape(m, windows))));
+    }
+    return feed;
+  }
+
+  /** The shape of mask {@code m} for a batch of {@code windows} windows. */
+  private static long[] shape(TransformerBlocks.MaskInput m, int windows) {
+    long[] s = m.shape().clone();
+    s[0] = (long) windows * m.rowsPerWindow();
+    return s;
   }
 
   private void setTokens(int[] x) {

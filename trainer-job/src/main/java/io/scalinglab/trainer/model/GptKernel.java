@@ -17,15 +17,14 @@ import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.PreciseGELUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The same GPT-2 as {@link Gpt}, with a hand-written forward and backward pass on ND4J arrays
  * instead of a SameDiff graph: same parameter names, shapes and seeded initialisation, same
- * arithmetic (LayerNorm without epsilon as libnd4j's {@code standardize}, the library's {@code
- * preciseGelu}, additive causal mask, mean cross-entropy of a log-softmax), so checkpoints, the
- * optimizer and the activation collector take either.
+ * arithmetic (PyTorch's LayerNorm with its epsilon, the configured GELU with its exact derivative,
+ * additive causal mask, mean cross-entropy of a log-softmax, nanoGPT's dropout from {@link
+ * Dropout}'s masks), so checkpoints, the optimizer and the activation collector take either.
  *
  * <p>Why it exists: SameDiff spends most of a small model's step in its per-op Java bookkeeping
  * (measured ~93% at width 128). Here every activation the backward pass needs lives in buffers
@@ -62,14 +61,6 @@ public final class GptKernel implements LanguageModel {
 
   /** The shards' threads; null with one shard. */
   private final ExecutorService shardThreads;
-
-  /**
-   * Whether the backward pass uses libnd4j's {@code precise_gelu_derivative} as {@link Gpt}'s graph
-   * does. That op is not the derivative of {@code precise_gelu} (off by 2.6e-5 at x = 1, 9e-5 at x
-   * = 2.5, against central differences), so by default this model uses the exact derivative; tests
-   * switch to the library's to compare every other step of the backward pass with the graph.
-   */
-  private boolean libraryGeluGradient;
 
   /** A model with the weights {@code new Gpt(config, seed)} would draw, in FLOAT, one thread. */
   public GptKernel(GptConfig config, long seed) {
@@ -134,12 +125,6 @@ public final class GptKernel implements LanguageModel {
     return replicas.length;
   }
 
-  /** Makes the backward pass use the library's GELU derivative (see the field), for tests. */
-  GptKernel useLibraryGeluGradient() {
-    libraryGeluGradient = true;
-    return this;
-  }
-
   @Override
   public GptConfig config() {
     return config;
@@ -164,14 +149,31 @@ public final class GptKernel implements LanguageModel {
 
   @Override
   public Gpt.Step lossAndGradients(int[] x, int[] y) {
+    return step(x, y, false, 0);
+  }
+
+  @Override
+  public Gpt.Step lossAndGradients(int[] x, int[] y, long dropoutSeed) {
+    return step(x, y, config.dropout() > 0, dropoutSeed);
+  }
+
+  private Gpt.Step step(int[] x, int[] y, boolean dropout, long seed) {
     checkTargets(x, y);
     checkTokens(x);
     int[] bounds = shardBounds(x.length);
+    int t = config.blockSize();
     if (bounds.length == 2) {
-      return new Gpt.Step(replicas[0].train(x, y), replicas[0].grads);
+      return new Gpt.Step(
+          replicas[0].train(x, y, dropout ? new Masks(seed, 0) : null), replicas[0].grads);
     }
     double[] losses =
-        onShards(bounds, s -> replicas[s].train(part(x, bounds, s), part(y, bounds, s)));
+        onShards(
+            bounds,
+            s ->
+                replicas[s].train(
+                    part(x, bounds, s),
+                    part(y, bounds, s),
+                    dropout ? new Masks(seed, bounds[s] / t) : null));
     double[] weights = weights(bounds);
     sumGradients(weights, bounds.length - 1);
     return new Gpt.Step(weighted(losses, weights), replicas[0].grads);
@@ -193,21 +195,28 @@ public final class GptKernel implements LanguageModel {
   @Override
   public INDArray logits(int[] x) {
     checkTokens(x);
-    return replicas[0].forward(x).logits.dup();
+    return replicas[0].forward(x, null, null).logits.dup();
   }
 
   @Override
   public INDArray hidden(int[] x, String name) {
+    return hiddenStates(x, List.of(name)).get(name);
+  }
+
+  /** One forward pass without dropout, copying out each named state as it passes. */
+  @Override
+  public Map<String, INDArray> hiddenStates(int[] x, List<String> names) {
+    Map<String, INDArray> states = new LinkedHashMap<>();
+    for (String n : names) {
+      states.put(LanguageModel.hiddenStateName(n, config.nLayer()), null);
+    }
     checkTokens(x);
-    Buffers b = replicas[0].forward(x);
-    if (name.equals(Gpt.FINAL_BLOCK)) {
-      return b.hFinal.dup();
+    replicas[0].forward(x, null, states);
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (String n : names) {
+      out.put(n, states.get(LanguageModel.hiddenStateName(n, config.nLayer())));
     }
-    if (name.equals(Gpt.FINAL_LN)) {
-      return b.out.dup();
-    }
-    throw new IllegalArgumentException(
-        "unknown hidden state '" + name + "': " + Gpt.FINAL_BLOCK + " or " + Gpt.FINAL_LN);
+    return out;
   }
 
   // ---- shards ----
@@ -375,27 +384,48 @@ public final class GptKernel implements LanguageModel {
       }
     }
 
-    /** Mean loss of a batch; leaves the gradients in {@link #grads}. */
-    double train(int[] x, int[] y) {
-      Buffers b = forward(x);
+    /**
+     * Mean loss of a batch; leaves the gradients in {@link #grads}. With {@code masks}, dropout in
+     * the forward and the backward pass.
+     */
+    double train(int[] x, int[] y, Masks masks) {
+      Buffers b = forward(x, masks, null);
       double loss = crossEntropy(b, y);
-      backward(b, x);
+      backward(b, x, masks);
       return loss;
     }
 
     double evaluate(int[] x, int[] y) {
-      return crossEntropy(forward(x), y);
+      return crossEntropy(forward(x, null, null), y);
+    }
+
+    /**
+     * The dropout mask of {@code place} in {@code into}; the masks are drawn again in the backward
+     * pass rather than kept, which would take an array of the attention's size per block.
+     */
+    private INDArray mask(Masks m, Buffers b, INDArray into, int place) {
+      int perWindow = Math.toIntExact(into.length() / b.batch);
+      Dropout.fill(into, config.dropout(), m.seed(), place, m.firstWindow(), perWindow);
+      return into;
     }
 
     // ---- forward ----
 
-    private Buffers forward(int[] x) {
+    /**
+     * The forward pass, with dropout if {@code m} is not null; copies each state named in {@code
+     * states}' keys into it as it passes (see {@link LanguageModel#hiddenStates}), if not null.
+     */
+    private Buffers forward(int[] x, Masks m, Map<String, INDArray> states) {
       int t = config.blockSize();
       Buffers b = buffers.computeIfAbsent(x.length / t, n -> newBuffers(n, ops));
       KernelOps active = b.ops;
       INDArray h = b.h;
       Nd4j.pullRows(params.get(Gpt.WTE), h, 1, x);
       b.hByWindow.addi(params.get(Gpt.WPE)); // broadcast over the batch
+      capture(states, Gpt.EMB, h);
+      if (m != null) {
+        h.muli(mask(m, b, b.maskC, Dropout.EMBEDDING));
+      }
       for (int i = 0; i < config.nLayer(); i++) {
         Layer l = b.layers[i];
         String p = "h." + i + ".";
@@ -408,20 +438,39 @@ public final class GptKernel implements LanguageModel {
         l.qkvhSplit.assign(b.qkvAsHeads);
         Nd4j.matmul(l.q, l.k, l.att, false, true, false);
         active.causalSoftmax(l.att, t, 1.0 / Math.sqrt(b.hd));
-        Nd4j.matmul(l.att, l.v, b.yh, false, false, false); // [B·H, T, hd]
+        INDArray probs = l.att; // kept undropped: the softmax's backward pass needs it
+        if (m != null) {
+          probs = b.attDropped.assign(l.att).muli(mask(m, b, b.maskAtt, Dropout.attention(i)));
+        }
+        Nd4j.matmul(probs, l.v, b.yh, false, false, false); // [B·H, T, hd]
         l.yByHead.assign(b.yhAsTokens);
         linear(p + "attn.c_proj", l.y, b.proj);
+        if (m != null) {
+          b.proj.muli(mask(m, b, b.maskC, Dropout.attentionResidual(i)));
+        }
         h.addi(b.proj);
         layerNorm(active, p + "ln_2", h, l.xhat2, l.rstd2, l.m);
         linear(p + "mlp.c_fc", l.m, l.fc);
-        active.gelu(l.fc, l.gelu);
+        active.gelu(config.gelu(), l.fc, l.gelu);
         linear(p + "mlp.c_proj", l.gelu, b.proj);
+        if (m != null) {
+          b.proj.muli(mask(m, b, b.maskC, Dropout.mlpResidual(i)));
+        }
         h.addi(b.proj);
+        capture(states, "h_" + i, h);
       }
       b.hFinal.assign(h);
+      capture(states, Gpt.FINAL_BLOCK, h);
       layerNorm(active, "ln_f", h, b.xhatF, b.rstdF, b.out);
+      capture(states, Gpt.LN_F, b.out);
       Nd4j.gemm(b.out, head(), b.logits, false, true, 1.0, 0.0);
       return b;
+    }
+
+    private void capture(Map<String, INDArray> states, String name, INDArray value) {
+      if (states != null && states.containsKey(name)) {
+        states.put(name, value.dup());
+      }
     }
 
     /** Mean cross-entropy of the logits in {@code b}; leaves dLoss/dlogits in {@code b.dlogits}. */
@@ -431,7 +480,7 @@ public final class GptKernel implements LanguageModel {
 
     // ---- backward ----
 
-    private void backward(Buffers b, int[] x) {
+    private void backward(Buffers b, int[] x, Masks m) {
       int t = config.blockSize();
       KernelOps active = b.ops;
       INDArray dh = b.dh;
@@ -449,20 +498,30 @@ public final class GptKernel implements LanguageModel {
       for (int i = config.nLayer() - 1; i >= 0; i--) {
         Layer l = b.layers[i];
         String p = "h." + i + ".";
-        // MLP branch: h += c_proj(gelu(c_fc(ln_2(h))))
-        linearBackward(p + "mlp.c_proj", l.gelu, dh, b.dfc);
-        if (libraryGeluGradient) {
-          b.dfc.muli(Nd4j.exec(new PreciseGELUDerivative(l.fc, l.fc.ulike())));
-        } else {
-          active.geluBackward(l.fc, b.dfc);
+        // MLP branch: h += dropout(c_proj(gelu(c_fc(ln_2(h)))))
+        INDArray dBranch = dh;
+        if (m != null) {
+          dBranch = b.dproj.assign(dh).muli(mask(m, b, b.maskC, Dropout.mlpResidual(i)));
         }
+        linearBackward(p + "mlp.c_proj", l.gelu, dBranch, b.dfc);
+        active.geluBackward(config.gelu(), l.fc, b.dfc);
         linearBackward(p + "mlp.c_fc", l.m, b.dfc, b.dc);
         layerNormBackward(active, p + "ln_2", b.dc, l.xhat2, l.rstd2, dh);
-        // attention branch: h += c_proj(attn(c_attn(ln_1(h))))
-        linearBackward(p + "attn.c_proj", l.y, dh, b.dc);
+        // attention branch: h += dropout(c_proj(dropout(attn) · v)), attn from c_attn(ln_1(h))
+        if (m != null) {
+          dBranch = b.dproj.assign(dh).muli(mask(m, b, b.maskC, Dropout.attentionResidual(i)));
+        }
+        linearBackward(p + "attn.c_proj", l.y, dBranch, b.dc);
         b.dyhSplit.assign(b.dcAsHeads);
-        Nd4j.matmul(l.att, b.dyh, b.dv, true, false, false);
+        INDArray probs = l.att;
+        if (m != null) {
+          probs = b.attDropped.assign(l.att).muli(mask(m, b, b.maskAtt, Dropout.attention(i)));
+        }
+        Nd4j.matmul(probs, b.dyh, b.dv, true, false, false);
         Nd4j.matmul(b.dyh, l.v, b.datt, false, true, false);
+        if (m != null) {
+          b.datt.muli(b.maskAtt);
+        }
         active.causalSoftmaxBackward(l.att, b.datt, t, 1.0 / Math.sqrt(b.hd));
         Nd4j.matmul(b.datt, l.k, b.dq, false, false, false);
         Nd4j.matmul(b.datt, l.q, b.dk, true, false, false);
@@ -471,6 +530,9 @@ public final class GptKernel implements LanguageModel {
         layerNormBackward(active, p + "ln_1", b.dc, l.xhat1, l.rstd1, dh);
       }
       // embeddings: positions add over the batch; token rows scatter-add (repeated tokens add)
+      if (m != null) {
+        dh.muli(mask(m, b, b.maskC, Dropout.EMBEDDING));
+      }
       b.dhByWindow.sum(grads.get(Gpt.WPE), 0);
       ScatterAdd scatter = new ScatterAdd(dwte, Nd4j.createFromArray(x), dh);
       scatter.addOutputArgument(dwte); // in place
@@ -510,7 +572,8 @@ public final class GptKernel implements LanguageModel {
 
   private void layerNorm(
       KernelOps active, String name, INDArray x, INDArray xhat, INDArray rstd, INDArray y) {
-    active.layerNorm(x, params.get(name + ".weight"), bias(params, name), xhat, rstd, y);
+    active.layerNorm(
+        x, params.get(name + ".weight"), bias(params, name), config.layerNormEps(), xhat, rstd, y);
   }
 
   /** The bias of a LayerNorm in {@code arrays}, or null without biases. */
@@ -568,6 +631,12 @@ public final class GptKernel implements LanguageModel {
             n * config.nHead() * config.blockSize());
     return new Buffers(config, dtype, batch, ops.handles(largest) ? ops : new Nd4jKernelOps(dtype));
   }
+
+  /**
+   * Where a shard's dropout masks come from: the step's seed and the index of its first window in
+   * the batch (see {@link Dropout}).
+   */
+  private record Masks(long seed, int firstWindow) {}
 
   /** What one block's backward pass needs from its forward pass. */
   private static final class Layer {
@@ -645,6 +714,11 @@ public final class GptKernel implements LanguageModel {
     final INDArray dk;
     final INDArray dv;
     final INDArray dqkvhAsTokens;
+    // dropout: one mask of each shape, drawn again for each use; null without dropout
+    final INDArray maskC;
+    final INDArray maskAtt;
+    final INDArray attDropped;
+    final INDArray dproj;
 
     Buffers(GptConfig cfg, DataType d, int batch, KernelOps ops) {
       this.ops = ops;
@@ -689,6 +763,11 @@ public final class GptKernel implements LanguageModel {
       dq = dqkvh.slice(0);
       dk = dqkvh.slice(1);
       dv = dqkvh.slice(2);
+      boolean dropout = cfg.dropout() > 0;
+      maskC = dropout ? Nd4j.create(d, n, c) : null;
+      maskAtt = dropout ? Nd4j.create(d, (long) batch * heads, t, t) : null;
+      attDropped = dropout ? Nd4j.create(d, (long) batch * heads, t, t) : null;
+      dproj = dropout ? Nd4j.create(d, n, c) : null;
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.scalinglab.trainer.model;
 
+import io.scalinglab.core.config.Gelu;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -10,7 +11,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * but the matrix products, which go to BLAS. Two implementations compute the same functions: {@link
  * Nd4jKernelOps}, a chain of ND4J ops (any data type; the reference), and {@link VectorKernelOps},
  * one pass per row on the JDK's Vector API (float32 only), which is what makes a small model's step
- * fast: GELU forward on 1024 × 512 floats takes 0.37 ms against 3.8 ms for the op chain, and {@code
+ * fast: GELU forward on 1024 × 512 floats took 0.37 ms against 3.8 ms for the op chain, and {@code
  * bench train --kernel-ops vector,nd4j} measured 1.3–1.7× the tokens/s on one thread.
  *
  * <p>Every array is dense and row-major with rows of the named width; outputs are overwritten
@@ -75,17 +76,21 @@ interface KernelOps {
   }
 
   /**
-   * libnd4j's {@code precise_gelu}: {@code y = x · σ(2u)} with {@code u = √(2/π) · x · (1 +
-   * 0.044715³ x²)} (see {@link GptKernel}).
+   * {@code y = gelu(x)} of the given kind: {@link Gelu#ERF} is {@code x·Φ(x) = x/2 · (1 +
+   * erf(x/√2))} (PyTorch's {@code nn.GELU()}, nanoGPT's), {@link Gelu#TANH} is {@code x/2 · (1 +
+   * tanh(u))}, {@code u = √(2/π) · (x + 0.044715·x³)} (GPT-2's {@code gelu_new}), computed as
+   * {@code x · σ(2u)}, the same function.
    */
-  void gelu(INDArray x, INDArray y);
+  void gelu(Gelu kind, INDArray x, INDArray y);
 
   /**
-   * {@code dy ← dy · gelu'(x)} from the forward pass's input; the gate {@code σ(2u)} is computed
-   * again rather than kept, which costs an exponential but saves storing and reading an array of
-   * the MLP's width (the step is bound by memory traffic at that size).
+   * {@code dy ← dy · gelu'(x)} from the forward pass's input, the exact derivative of {@link
+   * #gelu}: {@code Φ(x) + x·φ(x)} for erf, {@code s + x · s(1 − s) · 2u'} with {@code s = σ(2u)}
+   * for tanh. What it needs of the forward pass is computed again rather than kept, which costs an
+   * exponential but saves storing and reading an array of the MLP's width (the step is bound by
+   * memory traffic at that size).
    */
-  void geluBackward(INDArray x, INDArray dy);
+  void geluBackward(Gelu kind, INDArray x, INDArray dy);
 
   /**
    * Mean cross-entropy of {@code logits} [n, vocab] against targets {@code y} (n of them), leaving
@@ -107,16 +112,24 @@ interface KernelOps {
   void causalSoftmaxBackward(INDArray att, INDArray datt, int t, double scale);
 
   /**
-   * LayerNorm over rows as libnd4j's {@code layer_norm} computes it: {@code xhat = (x − mean) ·
-   * rstd} with the biased variance and no epsilon, {@code y = xhat · gain (+ bias)}. Keeps {@code
-   * xhat} and {@code rstd} (one per row) for the backward pass; {@code bias} may be null.
+   * LayerNorm over rows as PyTorch's {@code nn.LayerNorm} computes it: {@code xhat = (x − mean) ·
+   * rstd}, {@code rstd = 1/√(var + eps)} with the biased variance, {@code y = xhat · gain (+
+   * bias)}. A constant row gives {@code xhat = 0}. Keeps {@code xhat} and {@code rstd} (one per
+   * row) for the backward pass; {@code bias} may be null.
    */
   void layerNorm(
-      INDArray x, INDArray gain, INDArray bias, INDArray xhat, INDArray rstd, INDArray y);
+      INDArray x,
+      INDArray gain,
+      INDArray bias,
+      double eps,
+      INDArray xhat,
+      INDArray rstd,
+      INDArray y);
 
   /**
    * Writes the gain (and bias, unless null) gradients from {@code dy} and <em>adds</em> dLoss/dx to
-   * {@code dx}.
+   * {@code dx}: {@code rstd · (g − mean(g) − xhat · mean(g · xhat))} with {@code g = dy · gain},
+   * which holds with the epsilon too (it enters through {@code rstd} alone).
    */
   void layerNormBackward(
       INDArray dy,

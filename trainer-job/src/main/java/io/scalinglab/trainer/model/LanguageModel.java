@@ -1,5 +1,6 @@
 package io.scalinglab.trainer.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +23,22 @@ public interface LanguageModel {
   void loadParams(Map<String, INDArray> values);
 
   /**
-   * Mean cross-entropy of one batch and the gradient of every parameter.
+   * Mean cross-entropy of one batch and the gradient of every parameter, without dropout: the
+   * gradient of {@link #loss}. Training goes through {@link #lossAndGradients(int[], int[], long)}.
    *
    * @param x token ids, row-major [batch, block]
    * @param y next-token targets, same shape
    */
   Gpt.Step lossAndGradients(int[] x, int[] y);
+
+  /**
+   * A training step's mean cross-entropy and gradients: with {@code config().dropout()} above 0,
+   * through the dropout masks that {@code dropoutSeed} draws ({@link Dropout}; the training loop
+   * passes {@link Dropout#seed}(run seed, step, micro-batch)), so that the same seed gives the same
+   * masks in either engine, on any number of shards. Without dropout the seed is unused and this is
+   * {@link #lossAndGradients(int[], int[])}.
+   */
+  Gpt.Step lossAndGradients(int[] x, int[] y, long dropoutSeed);
 
   /** Mean cross-entropy of one batch, forward pass only. */
   double loss(int[] x, int[] y);
@@ -36,8 +47,8 @@ public interface LanguageModel {
   INDArray logits(int[] x);
 
   /**
-   * Hidden states [batch*block, width] at a named point: {@link Gpt#FINAL_BLOCK} (output of the
-   * last block) or {@link Gpt#FINAL_LN} (after the final LayerNorm).
+   * Hidden states [batch*block, width] at a named point, one of {@link #hiddenStateNames}: as
+   * {@link #hiddenStates} with that one name.
    */
   INDArray hidden(int[] x, String name);
 
@@ -45,16 +56,52 @@ public interface LanguageModel {
    * Hidden states [batch*block, width] at several named points from one forward pass: {@code emb}
    * (token plus position embedding), {@code h_0} … {@code h_<n-layer − 1>} (each block's output),
    * {@link Gpt#FINAL_BLOCK} (the last block's output, the same values as the last {@code h_i}) and
-   * {@code ln_f} (after the final LayerNorm). The map keeps the order of {@code names}; an unknown
-   * name fails naming the valid ones.
+   * {@code ln_f} (after the final LayerNorm; {@link Gpt#FINAL_LN} names it too). The map keeps the
+   * order of {@code names}; an unknown name fails naming the valid ones. Never with dropout.
    *
-   * <p>The default asks {@link #hidden} once per name; engines override it with one pass.
+   * <p>The default asks {@link #hidden} once per name; both engines override it with one pass.
    */
   default Map<String, INDArray> hiddenStates(int[] x, List<String> names) {
     Map<String, INDArray> out = new LinkedHashMap<>();
     for (String n : names) {
-      out.put(n, hidden(x, n.equals("ln_f") ? Gpt.FINAL_LN : n));
+      out.put(n, hidden(x, n));
     }
     return out;
+  }
+
+  /**
+   * Every hidden state a model of {@code nLayer} blocks has, in the order of the forward pass:
+   * {@code emb}, {@code h_0} … {@code h_<nLayer − 1>}, {@code h_final}, {@code ln_f}.
+   */
+  static List<String> hiddenStateNames(int nLayer) {
+    List<String> names = new ArrayList<>();
+    names.add(Gpt.EMB);
+    for (int i = 0; i < nLayer; i++) {
+      names.add("h_" + i);
+    }
+    names.add(Gpt.FINAL_BLOCK);
+    names.add(Gpt.LN_F);
+    return names;
+  }
+
+  /**
+   * The name {@code name} stands for among {@link #hiddenStateNames}: itself, or {@code ln_f} for
+   * {@link Gpt#FINAL_LN}.
+   *
+   * @throws IllegalArgumentException naming the valid names, if it is none of them
+   */
+  static String hiddenStateName(String name, int nLayer) {
+    String n = name.equals(Gpt.FINAL_LN) ? Gpt.LN_F : name;
+    List<String> valid = hiddenStateNames(nLayer);
+    if (!valid.contains(n)) {
+      throw new IllegalArgumentException(
+          "unknown hidden state '"
+              + name
+              + "': a model of "
+              + nLayer
+              + " blocks has "
+              + String.join(", ", valid));
+    }
+    return n;
   }
 }

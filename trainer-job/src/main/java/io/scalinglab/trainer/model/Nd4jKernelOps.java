@@ -2,12 +2,14 @@ package io.scalinglab.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.config.Gelu;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -18,10 +20,15 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * are allocated once per shape and reused.
  */
 final class Nd4jKernelOps implements KernelOps {
-  /** √(2/π) and 0.044715³ of libnd4j's {@code precise_gelu}. */
+  /** √(2/π) and 0.044715 of GPT-2's tanh GELU ({@code gelu_new}). */
   static final double GELU_C = Math.sqrt(2 / Math.PI);
 
-  static final double GELU_A3 = 0.044715 * 0.044715 * 0.044715;
+  static final double GELU_A = 0.044715;
+
+  /** 1/√2 and 1/√(2π) of the erf GELU {@code x·Φ(x)}, {@code Φ(x) = (1 + erf(x/√2))/2}. */
+  static final double INV_SQRT2 = 1 / Math.sqrt(2);
+
+  static final double INV_SQRT_2PI = 1 / Math.sqrt(2 * Math.PI);
 
   private final DataType dtype;
   private final Map<String, INDArray> scratch = new HashMap<>();
@@ -36,36 +43,49 @@ final class Nd4jKernelOps implements KernelOps {
   }
 
   /**
-   * Written as {@code x · σ(2u)}: the library's own op is a scalar loop with {@code pow} and {@code
-   * tanh}, measured 7.5 ms forward and 12 ms backward for 1024 × 512 floats, this about a quarter
-   * of that.
+   * The tanh form is written as {@code x · σ(2u)}, one sigmoid op; the erf form as PyTorch writes
+   * it, {@code x/2 · (1 + erf(x/√2))}, with libnd4j's {@code erf} (the C library's).
    */
   @Override
-  public void gelu(INDArray x, INDArray y) {
-    y.assign(x).muli(gate(x));
+  public void gelu(Gelu kind, INDArray x, INDArray y) {
+    INDArray factor = kind == Gelu.ERF ? phi(x) : gate(x);
+    y.assign(x).muli(factor);
   }
 
   /**
-   * {@code gelu'(x) = s + 2√(2/π) · x · s(1 − s) · (1 + 3a³x²)} with {@code s} the gate and {@code
-   * a = 0.044715}.
+   * erf: {@code gelu'(x) = Φ(x) + x·φ(x)}, {@code φ(x) = e^(−x²/2)/√(2π)}. tanh: {@code gelu'(x) =
+   * s + 2√(2/π) · x · s(1 − s) · (1 + 3a·x²)} with {@code s} the gate and {@code a = 0.044715}.
    */
   @Override
-  public void geluBackward(INDArray x, INDArray dy) {
-    INDArray s = gate(x);
+  public void geluBackward(Gelu kind, INDArray x, INDArray dy) {
     INDArray d = scratch("gelu.d", x);
-    d.assign(x).muli(x).muli(3 * GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
-    d.muli(s).muli(s.rsub(1.0, scratch("gelu.1-s", x))).addi(s);
+    if (kind == Gelu.ERF) {
+      d.assign(x).muli(x).muli(-0.5);
+      Transforms.exp(d, false).muli(x).muli(INV_SQRT_2PI).addi(phi(x));
+    } else {
+      INDArray s = gate(x);
+      d.assign(x).muli(x).muli(3 * GELU_A).addi(1.0).muli(x).muli(2 * GELU_C);
+      d.muli(s).muli(s.rsub(1.0, scratch("gelu.1-s", x))).addi(s);
+    }
     dy.muli(d);
   }
 
+  /** {@code Φ(x) = (1 + erf(x/√2))/2} of {@code x}, in a scratch array. */
+  private INDArray phi(INDArray x) {
+    INDArray p = scratch("gelu.phi", x);
+    p.assign(x).muli(INV_SQRT2);
+    Nd4j.exec(new Erf(p, p));
+    return p.addi(1.0).muli(0.5);
+  }
+
   /**
-   * The gate {@code σ(2u)} of {@code x}, in a scratch array. GELU is written as {@code x · σ(2u)}:
-   * the library's own op is a scalar loop with {@code pow} and {@code tanh}, measured 7.5 ms
-   * forward and 12 ms backward for 1024 × 512 floats, this about a quarter of that.
+   * The tanh GELU's gate {@code σ(2u) = (1 + tanh(u))/2} of {@code x}, in a scratch array. Written
+   * as a sigmoid: the library's own GELU op is a scalar loop with {@code pow} and {@code tanh},
+   * measured 7.5 ms forward and 12 ms backward for 1024 × 512 floats, this about a quarter of that.
    */
   private INDArray gate(INDArray x) {
     INDArray gate = scratch("gelu.gate", x);
-    gate.assign(x).muli(x).muli(GELU_A3).addi(1.0).muli(x).muli(2 * GELU_C);
+    gate.assign(x).muli(x).muli(GELU_A).addi(1.0).muli(x).muli(2 * GELU_C);
     return Nd4j.exec(new Sigmoid(gate, gate));
   }
 
@@ -111,10 +131,16 @@ final class Nd4jKernelOps implements KernelOps {
 
   @Override
   public void layerNorm(
-      INDArray x, INDArray gain, INDArray bias, INDArray xhat, INDArray rstd, INDArray y) {
+      INDArray x,
+      INDArray gain,
+      INDArray bias,
+      double eps,
+      INDArray xhat,
+      INDArray rstd,
+      INDArray y) {
     xhat.assign(x).subiColumnVector(x.mean(rstd, 1));
     y.assign(xhat).muli(xhat).mean(rstd, 1); // biased variance
-    Transforms.sqrt(rstd, false).rdivi(1.0);
+    Transforms.sqrt(rstd.addi(eps), false).rdivi(1.0);
     xhat.muliColumnVector(rstd);
     y.assign(xhat).muliRowVector(gain);
     if (bias != null) {

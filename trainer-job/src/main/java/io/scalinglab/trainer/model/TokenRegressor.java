@@ -2,6 +2,7 @@ package io.scalinglab.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.config.Gelu;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,8 @@ public final class TokenRegressor {
     this.config = requireNonNull(config, "config");
     this.dtype = requireNonNull(dtype, "dtype");
     this.sd = SameDiff.create();
-    this.body = new TransformerBlocks(sd, dtype, config.bias());
+    // nanoGPT's GELU and LayerNorm epsilon; no dropout
+    this.body = new TransformerBlocks(sd, dtype, config.bias(), Gelu.ERF, GptConfig.DEFAULT_EPS);
     SplittableRandom rnd = new SplittableRandom(seed);
     int c = config.nEmbd();
     int t = config.tokens();
@@ -66,7 +68,7 @@ public final class TokenRegressor {
     SDVariable tok = body.linear("tok_proj", x, w, c, rnd, 1 / Math.sqrt(w));
     SDVariable wpe = body.param("wpe", TransformerBlocks.normal(rnd, TransformerBlocks.STD, t, c));
     SDVariable h = tok.reshape(-1, t, c).add(wpe).reshape(-1, c);
-    h = body.blocks(h, config.nLayer(), config.nHead(), c, t, null, rnd);
+    h = body.blocks(h, config.nLayer(), config.nHead(), c, t, null, false, rnd);
     sd.identity(FINAL_BLOCK, h);
     SDVariable out = body.layerNorm("ln_f", h, c).reshape(-1, t, c);
     SDVariable pooled =

@@ -301,6 +301,32 @@ public final class Checkpoints {
     return Optional.empty();
   }
 
+  /**
+   * The steps of the run's committed checkpoints, oldest first.
+   *
+   * @throws StoreException if the checkpoints folder cannot be listed
+   */
+  public static List<Integer> steps(ResultsStore store, Path runDir) {
+    return new ArrayList<>(committed(requireNonNull(store, "store"), runDir).keySet());
+  }
+
+  /**
+   * The run's checkpoint of {@code step}.
+   *
+   * @throws InputException if there is none (the message lists the steps there are) or it cannot be
+   *     read
+   */
+  public static Loaded at(ResultsStore store, Path runDir, int step) {
+    Path folder = committed(requireNonNull(store, "store"), runDir).get(step);
+    if (folder == null) {
+      throw InputException.of(
+          dir(runDir).toString(),
+          "has no checkpoint of step " + step + "; it has " + steps(store, runDir),
+          "Give one of those steps");
+    }
+    return load(store, folder, step);
+  }
+
   /** The committed checkpoint folders by step, oldest first. */
   private static TreeMap<Integer, Path> committed(ResultsStore store, Path runDir) {
     TreeMap<Integer, Path> found = new TreeMap<>();

@@ -12,6 +12,8 @@ import io.scalinglab.core.store.Ids;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.prepare.PrepareJob;
+import io.scalinglab.trainer.pretrained.Gpt2Weights;
+import io.scalinglab.trainer.pretrained.Safetensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.hadoop.fs.Path;
@@ -22,6 +24,13 @@ import org.apache.hadoop.fs.Path;
  * folder. The id is a hash of what changes the result (dataset, subset, model, optimizer, steps,
  * seed; not the engine, which computes the same model), so the same run started again finds its own
  * folder and resumes.
+ *
+ * <p>A run that starts from pretrained weights ({@code model.init-from}) has the file checked
+ * against the model's shape here, on the driver, before anything trains; its id holds the path (in
+ * the model section) and the SHA-256 of the file's header with the file's length, so another file
+ * at the same path changes the id unless it has the same layout, dtype and size.
+ *
+ * @param initFrom the {@code .safetensors} file of the initial weights, or "" for random ones
  */
 public record RunSpec(
     String runId,
@@ -32,6 +41,7 @@ public record RunSpec(
     long subsetTokens,
     GptConfig model,
     ModelEngine engine,
+    String initFrom,
     TrainSettings train,
     String resolvedConfigJson) {
 
@@ -105,6 +115,9 @@ public record RunSpec(
     ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
     train.remove(PRESENTATION_KEYS); // how a run is shown or stored, not what it computes
     identity.set("train", train);
+    if (!m.initFrom().isEmpty()) {
+      identity.put("init_from", initFromFingerprint(m.initFrom(), model, store));
+    }
     String runId = model.label() + "-" + Ids.hash(Ids.canonicalJson(identity), 12);
     return new RunSpec(
         runId,
@@ -115,8 +128,20 @@ public record RunSpec(
         subsetTokens,
         model,
         m.engine(),
+        m.initFrom(),
         t,
         config.toJson());
+  }
+
+  /**
+   * Checks the file of {@code model.init-from} against the model and returns its length and the
+   * SHA-256 of its header: what the id holds of it, read without reading the weights.
+   */
+  private static String initFromFingerprint(String file, GptConfig model, ResultsStore store) {
+    try (Safetensors st = Safetensors.open(file, store.hadoopConf())) {
+      Gpt2Weights.check(st, model);
+      return st.fingerprint();
+    }
   }
 
   private static JsonNode tree(String json) {

@@ -15,6 +15,7 @@ import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.model.GptKernel;
 import io.scalinglab.trainer.model.LanguageModel;
 import io.scalinglab.trainer.model.LanguageModels;
+import io.scalinglab.trainer.pretrained.Gpt2Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,8 +146,17 @@ public final class Trainer {
     Progress p = new Progress();
     TrainLoop loop = new TrainLoop(store, spec.runDir(), spec.runId(), t, oc, listener, log);
     int step = loop.resume(gpt::loadParams, opt, p);
+    if (step == 0 && !spec.initFrom().isEmpty()) {
+      Gpt2Weights.load(gpt, spec.initFrom(), store.hadoopConf(), log);
+    }
     if (step == 0) {
       writeManifest("running", null);
+    }
+    if (t.maxSteps() == 0 && step == 0) {
+      // No steps: the initial weights (a pretrained checkpoint) become the run, evaluated and
+      // saved as step 0, so eval and the id job read them as any other run's.
+      p.evals.add(new double[] {0, evaluate(gpt, evalBatches)});
+      Checkpoints.save(store, spec.runDir(), 0, gpt.params(), opt, p.state(), t.keepCheckpoints());
     }
     long tokensPerStep = (long) t.batchSize() * t.gradAccum() * cfg.blockSize();
     long flopsPerToken =
@@ -236,6 +246,9 @@ public final class Trainer {
     model.put("vocab_size", c.vocabSize());
     model.put("bias", c.bias());
     model.put("tied_head", c.tiedHead());
+    if (!spec.initFrom().isEmpty()) {
+      model.put("init_from", spec.initFrom());
+    }
     model.put("params_total", c.totalParams());
     model.put("params_non_embedding", c.nonEmbeddingParams());
     store.writeJson(

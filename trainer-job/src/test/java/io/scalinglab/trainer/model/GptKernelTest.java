@@ -1,45 +1,52 @@
 package io.scalinglab.trainer.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.scalinglab.core.config.Gelu;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.PreciseGELU;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.PreciseGELUDerivative;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link GptKernel} against {@link Gpt}, whose gradients {@code GptGradientTest} checks by finite
- * differences. Given the same parameters, both compute the same functions in a different order of
- * floating-point operations: in float64 that leaves differences of a few ulps (measured up to 2e-15
- * relative to the largest element; tolerance 1e-9), in float32 of order 1e-6 (tolerance 1e-4).
- *
- * <p>One deliberate difference: the graph backpropagates through GELU with libnd4j's {@code
- * precise_gelu_derivative}, which is not the derivative of {@code precise_gelu}; the kernel uses
- * the exact one. The float64 comparison switches the kernel to the library's op, so that it checks
- * every other step of the backward pass; the exact derivative is checked against central
- * differences here, and the kernel's whole gradient in {@code GptKernelGradientTest}.
+ * differences. Given the same parameters (and the same dropout seed, so the same masks), both
+ * compute the same functions in a different order of floating-point operations: in float64 that
+ * leaves differences of a few ulps (measured up to 2e-15 relative to the largest element; tolerance
+ * 1e-9), in float32 of order 1e-6 (tolerance 1e-4; the vector ops' erf adds 2.5e-7 at most, {@code
+ * KernelOpsTest}).
  */
 class GptKernelTest {
+  /** Every GELU, with and without biases, two epsilons, with and without dropout. */
   @Test
   void matchesSameDiffInDouble() {
-    for (boolean bias : new boolean[] {true, false}) {
-      for (boolean tied : new boolean[] {true, false}) {
-        compare(new GptConfig(2, 2, 16, 8, 11, bias, tied), DataType.DOUBLE, 1e-9, true);
+    boolean tied = true;
+    for (Gelu gelu : Gelu.values()) {
+      for (boolean bias : new boolean[] {true, false}) {
+        for (double eps : new double[] {1e-5, 0.1}) {
+          for (double dropout : new double[] {0, 0.2}) {
+            GptConfig c =
+                new GptConfig(2, 2, 16, 8, 11, bias, tied).withNumerics(gelu, eps, dropout);
+            compare(c, DataType.DOUBLE, 1e-9);
+            tied = !tied;
+          }
+        }
       }
     }
   }
 
   @Test
   void matchesSameDiffInFloat() {
-    compare(new GptConfig(2, 2, 16, 8, 11, true, true), DataType.FLOAT, 1e-4, false);
-    compare(new GptConfig(2, 4, 32, 16, 50, false, false), DataType.FLOAT, 1e-4, false);
+    compare(new GptConfig(2, 2, 16, 8, 11, true, true), DataType.FLOAT, 1e-4);
+    GptConfig c = new GptConfig(2, 4, 32, 16, 50, false, false);
+    compare(c.withNumerics(Gelu.TANH, 1e-5, 0.1), DataType.FLOAT, 1e-4);
+    compare(c.withNumerics(Gelu.ERF, 1e-5, 0.1), DataType.FLOAT, 1e-4);
   }
 
   @Test
@@ -122,34 +129,48 @@ class GptKernelTest {
   }
 
   /**
-   * The kernel's GELU is libnd4j's {@code precise_gelu} to a few ulps, and its derivative is that
-   * function's: central differences with h = 1e-5 err by O(h^2) times the third derivative, about
-   * 1e-10, so 1e-9 absolute. The library's own derivative op is off by more than 1e-5 at x = 2.5
-   * (recorded so that a fixed library shows up here).
+   * Dropout's masks depend on the seed and each window's index in the batch, not on how the batch
+   * is cut: a batch on 2 or 3 shards gives the loss and gradients of the whole batch on one, up to
+   * the rounding of the shard sum (as {@link #shardsGiveTheWholeBatchsGradients}). A different seed
+   * gives a different loss, and the same seed the same bits.
    */
   @Test
-  void geluAndItsDerivativeMatchTheLibraryFunction() {
-    double[] xs = {-4, -3, -1, -0.3, 0, 0.5, 1, 2.5, 5};
-    INDArray x = Nd4j.createFromArray(xs);
-    INDArray y = x.ulike();
-    KernelOps ops = new Nd4jKernelOps(DataType.DOUBLE);
-    ops.gelu(x, y);
-    INDArray lib = Nd4j.exec(new PreciseGELU(x, x.ulike()));
-    INDArray dy = Nd4j.ones(DataType.DOUBLE, xs.length);
-    ops.geluBackward(x, dy);
-    INDArray libDerivative = Nd4j.exec(new PreciseGELUDerivative(x, x.ulike()));
-    double h = 1e-5;
-    for (int i = 0; i < xs.length; i++) {
-      assertEquals(lib.getDouble(i), y.getDouble(i), 1e-14, "gelu(" + xs[i] + ")");
-      INDArray pm = Nd4j.createFromArray(xs[i] + h, xs[i] - h);
-      INDArray f = Nd4j.exec(new PreciseGELU(pm, pm.ulike()));
-      double numeric = (f.getDouble(0) - f.getDouble(1)) / (2 * h);
-      assertEquals(numeric, dy.getDouble(i), 1e-9, "gelu'(" + xs[i] + ")");
+  void dropoutMasksAreTheSameOnAnyNumberOfShards() {
+    GptConfig c = new GptConfig(2, 2, 16, 8, 11, true, true).withNumerics(Gelu.ERF, 1e-5, 0.3);
+    GptKernel one = new GptKernel(c, 3, DataType.DOUBLE, 1);
+    SplittableRandom r = new SplittableRandom(2);
+    int n = 5 * c.blockSize();
+    int[] x = r.ints(n, 0, c.vocabSize()).toArray();
+    int[] y = r.ints(n, 0, c.vocabSize()).toArray();
+    Gpt.Step a = one.lossAndGradients(x, y, 42);
+    double loss = a.loss();
+    Map<String, INDArray> expected = new LinkedHashMap<>();
+    a.grads().forEach((k, v) -> expected.put(k, v.dup()));
+    for (int threads : new int[] {2, 3}) {
+      Gpt.Step b = new GptKernel(c, 3, DataType.DOUBLE, threads).lossAndGradients(x, y, 42);
+      assertEquals(loss, b.loss(), 1e-12 * loss, threads + " shards: loss");
+      for (String name : expected.keySet()) {
+        close(expected.get(name), b.grads().get(name), 1e-12, threads + " shards: " + name);
+      }
     }
-    assertTrue(Math.abs(libDerivative.getDouble(7) - dy.getDouble(7)) > 1e-5);
+    assertEquals(loss, one.lossAndGradients(x, y, 42).loss(), 0.0, "same seed, same bits");
+    assertNotEquals(loss, one.lossAndGradients(x, y, 43).loss(), "another seed");
+    assertNotEquals(loss, one.loss(x, y), "loss() does not drop");
+    assertEquals(one.loss(x, y), one.lossAndGradients(x, y).loss(), 1e-12, "nor does this");
   }
 
-  private static void compare(GptConfig c, DataType dtype, double tol, boolean libraryGelu) {
+  /** With dropout 0 the seed changes nothing: the same bits as the step without one. */
+  @Test
+  void withoutDropoutTheSeedIsUnused() {
+    GptConfig c = new GptConfig(2, 2, 16, 8, 11, true, true);
+    GptKernel k = new GptKernel(c, 3);
+    int[] x = new SplittableRandom(4).ints(2 * c.blockSize(), 0, c.vocabSize()).toArray();
+    double plain = k.lossAndGradients(x, x).loss();
+    assertEquals(plain, k.lossAndGradients(x, x, 7).loss(), 0.0);
+    assertEquals(plain, new Gpt(c, 3).lossAndGradients(x, x, 7).loss(), 1e-4 * plain);
+  }
+
+  private static void compare(GptConfig c, DataType dtype, double tol) {
     Gpt ref = new Gpt(c, 5, dtype);
     // Perturb the LayerNorm gains and biases away from 1 and 0, so their gradients are tested too.
     SplittableRandom r = new SplittableRandom(11);
@@ -159,9 +180,6 @@ class GptKernelTest {
       }
     }
     GptKernel k = new GptKernel(c, 99, dtype);
-    if (libraryGelu) {
-      k.useLibraryGeluGradient();
-    }
     k.loadParams(ref.params());
     String what = c + " " + dtype;
     for (int batch : new int[] {2, 3, 2}) { // a second batch size, then the first's buffers again
@@ -170,10 +188,12 @@ class GptKernelTest {
       x[1] = x[0]; // repeated tokens: the embedding's gradient must add
       x[n - 1] = x[0];
       int[] y = r.ints(n, 0, c.vocabSize()).toArray();
-      Gpt.Step a = ref.lossAndGradients(x, y);
-      Gpt.Step b = k.lossAndGradients(x, y);
+      long seed = batch; // the same masks in both, where there is dropout
+      Gpt.Step a = ref.lossAndGradients(x, y, seed);
+      Gpt.Step b = k.lossAndGradients(x, y, seed);
       assertEquals(a.loss(), b.loss(), tol * Math.abs(a.loss()), what + " loss");
-      assertEquals(a.loss(), k.loss(x, y), tol * Math.abs(a.loss()), what + " loss()");
+      double evalLoss = ref.loss(x, y);
+      assertEquals(evalLoss, k.loss(x, y), tol * evalLoss, what + " loss()");
       assertEquals(a.grads().keySet(), b.grads().keySet());
       for (String name : a.grads().keySet()) {
         close(a.grads().get(name), b.grads().get(name), tol, what + " grad " + name);
@@ -182,10 +202,16 @@ class GptKernelTest {
       for (String h : new String[] {Gpt.FINAL_BLOCK, Gpt.FINAL_LN}) {
         close(ref.hidden(x, h), k.hidden(x, h), tol, what + " " + h);
       }
+      List<String> names = LanguageModel.hiddenStateNames(c.nLayer());
+      Map<String, INDArray> s0 = ref.hiddenStates(x, names);
+      Map<String, INDArray> s1 = k.hiddenStates(x, names);
+      for (String h : names) {
+        close(s0.get(h), s1.get(h), tol, what + " hiddenStates " + h);
+      }
     }
   }
 
-  private static void close(INDArray expected, INDArray actual, double tol, String what) {
+  static void close(INDArray expected, INDArray actual, double tol, String what) {
     assertEquals(expected.length(), actual.length(), what + " length");
     INDArray e = expected.reshape(expected.length()).castTo(DataType.DOUBLE);
     INDArray a = actual.reshape(actual.length()).castTo(DataType.DOUBLE);
