@@ -13,6 +13,7 @@ import io.scalinglab.analysis.sweep.AnalysisResult;
 import io.scalinglab.analysis.sweep.DatasetResult;
 import io.scalinglab.analysis.sweep.Excluded;
 import io.scalinglab.analysis.sweep.FitRecord;
+import io.scalinglab.analysis.sweep.SweepAnalysis;
 import io.scalinglab.analysis.sweep.TestbedRow;
 import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Comparison;
@@ -97,8 +98,7 @@ public record AnalysisOutput(Map<String, byte[]> files) {
 
   static ObjectNode json(AnalysisResult result, String sweep, List<String> inputs) {
     AnalysisConfig s = result.settings();
-    FitOptions options =
-        new FitOptions(s.resamples(), s.level(), s.seed(), s.huberDelta(), s.holdout());
+    FitOptions options = SweepAnalysis.options(s);
     ObjectNode o = F.objectNode();
     o.put("kind", "analysis");
     o.put("sweep", sweep);

@@ -92,8 +92,7 @@ public final class SweepAnalysis {
   private static DatasetResult dataset(
       String name, List<Run> runs, SweepData data, AnalysisConfig s, Consumer<String> log) {
     List<String> notes = new ArrayList<>();
-    FitOptions options =
-        new FitOptions(s.resamples(), s.level(), s.seed(), s.huberDelta(), s.holdout());
+    FitOptions options = options(s);
     String sizeColumn =
         s.modelSize() == io.scalinglab.core.config.ModelSize.TOTAL
             ? Run.PARAMS_TOTAL
@@ -271,6 +270,12 @@ public final class SweepAnalysis {
               + " values");
     }
     return out;
+  }
+
+  /** The fit options the {@code analysis} settings give. */
+  public static FitOptions options(AnalysisConfig s) {
+    return new FitOptions(
+        s.interval(), s.resamples(), s.level(), s.seed(), s.huberDelta(), s.holdout());
   }
 
   /** The ID estimate standing for a dataset; see the class comment. */
