@@ -1,7 +1,6 @@
 package io.scalinglab.analysis.theory;
 
 import io.scalinglab.analysis.fit.Estimate;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -167,27 +166,28 @@ public record Comparison(
     double y = systematicHalfWidth();
     if (!Double.isFinite(y)) {
       return Double.isFinite(s)
-          ? String.format(
-              Locale.ROOT,
-              "the ID's sampling interval (±%.3g) is its only uncertainty: no systematic band"
-                  + " (one estimate per layer, run, protocol, K and n)",
-              s)
+          ? "the ID's sampling interval (±"
+              + sig(s)
+              + ") is its only uncertainty: no systematic band (one estimate per layer, run,"
+              + " protocol, K and n)"
           : "the ID has neither a sampling interval nor a systematic band";
     }
     if (!Double.isFinite(s) || y >= s) {
-      return String.format(
-          Locale.ROOT,
-          "the ID's systematic spread (±%.3g, mostly %s) dominates its sampling interval (%s)",
-          y,
-          systematicSource,
-          Double.isFinite(s) ? String.format(Locale.ROOT, "±%.3g", s) : "none");
+      return "the ID's systematic spread (±"
+          + sig(y)
+          + ", mostly "
+          + systematicSource
+          + ") dominates its sampling interval ("
+          + (Double.isFinite(s) ? "±" + sig(s) : "none")
+          + ")";
     }
-    return String.format(
-        Locale.ROOT,
-        "the ID's sampling interval (±%.3g) dominates its systematic spread (±%.3g, mostly %s)",
-        s,
-        y,
-        systematicSource);
+    return "the ID's sampling interval (±"
+        + sig(s)
+        + ") dominates its systematic spread (±"
+        + sig(y)
+        + ", mostly "
+        + systematicSource
+        + ")";
   }
 
   private Interval observedInterval() {
@@ -203,6 +203,17 @@ public record Comparison(
   }
 
   private static String range(Interval i) {
-    return String.format(Locale.ROOT, "[%.4g, %.4g]", i.low(), i.high());
+    return "[" + sig(i.low()) + ", " + sig(i.high()) + "]";
+  }
+
+  /** {@code v} to 3 significant digits, without trailing zeros. */
+  static String sig(double v) {
+    if (!Double.isFinite(v)) {
+      return "—";
+    }
+    return new java.math.BigDecimal(v)
+        .round(new java.math.MathContext(3))
+        .stripTrailingZeros()
+        .toPlainString();
   }
 }
