@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Fits as JSON, the same for {@code fits.json} and {@code scalinglab fit --json}: parameters with
  * their intervals and how those were made ({@code interval.method}: t, bootstrap,
- * residual-bootstrap or none, with the reason), goodness of fit (R², n, decades spanned), how it
+ * parametric-bootstrap or none, with the reason), goodness of fit (R², n, decades spanned), how it
  * was fitted and the out-of-sample check. Keys are snake_case; numbers that are not finite are
  * written as {@code null}.
  */
