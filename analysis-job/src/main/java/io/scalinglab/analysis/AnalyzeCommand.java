@@ -43,6 +43,7 @@ public final class AnalyzeCommand {
         analysis.theory.error=squared   squared | root (root halves both exponents)
         analysis.loss-column=val_loss_mean5
         analysis.model-size=non-embedding   non-embedding | total
+        analysis.interval=t             t | bootstrap: the power laws' intervals
         analysis.bootstrap.resamples=1000   analysis.bootstrap.level=0.95   analysis.seed=...
         analysis.holdout=1              largest points each fit leaves out and predicts
         analysis.id.estimator=mle       analysis.id.metric, .protocol, .k ("" / 0: any)
@@ -137,16 +138,14 @@ public final class AnalyzeCommand {
         Console.plain(
             String.format(
                 Locale.ROOT,
-                "  %-5s fitted α %.4f [%.4f, %.4f]  predicted %s  difference %+.4f  %s",
+                "  %-5s fitted α %s  predicted %s (ID systematic %s)  difference %+.4f%n"
+                    + "        %s",
                 c.axis().key(),
-                o.value(),
-                o.low(),
-                o.high(),
+                interval(new Interval(o.value(), o.low(), o.high())),
                 interval(c.predicted()),
+                c.systematic().bounded() ? interval(c.systematic()) : "none",
                 c.difference(),
-                c.predictedInsideObserved()
-                    ? "prediction inside the fitted interval"
-                    : "prediction outside the fitted interval"));
+                c.verdict()));
       }
       d.notes().forEach(n -> Console.plain("  note: " + n));
     }

@@ -78,10 +78,53 @@ class FitCommandTest {
     JsonNode json = new ObjectMapper().readTree(out);
     JsonNode alpha = json.path("parameters").path("alpha");
     assertEquals(0.072276, alpha.path("value").asDouble(), 5e-6);
-    assertTrue(alpha.path("low").asDouble() <= alpha.path("value").asDouble());
-    assertTrue(alpha.path("high").asDouble() >= alpha.path("value").asDouble());
+    // the default t interval, as SciPy gives it (analysis-job's linefit_scipy.py): 1e-9 relative
+    assertEquals(0.068291787600, alpha.path("low").asDouble(), 1e-9 * 0.07);
+    assertEquals(0.076259311091, alpha.path("high").asDouble(), 1e-9 * 0.07);
     assertEquals("fitted", json.path("status").asText());
-    assertEquals(200, json.path("resamples").asInt() + json.path("resamples_failed").asInt());
+    assertEquals("t", json.path("interval").path("method").asText());
+    assertEquals(2, json.path("interval").path("degrees_of_freedom").asInt());
+    assertEquals(4, json.path("n").asInt());
+    assertEquals(
+        Math.log10(1475561600.0 / 85056000), json.path("decades").get(0).asDouble(), 1e-12);
+
+    String boot =
+        run(
+            "--csv",
+            csv(dir, GPT2).toString(),
+            "--x",
+            "non_embedding_params_derived",
+            "--y",
+            "owt_val_loss",
+            "--form",
+            "power",
+            "--interval",
+            "bootstrap",
+            "--resamples",
+            "200",
+            "--json");
+    JsonNode b = new ObjectMapper().readTree(boot);
+    assertEquals("bootstrap", b.path("interval").path("method").asText());
+    assertEquals(200, b.path("resamples").asInt() + b.path("resamples_failed").asInt());
+    JsonNode ba = b.path("parameters").path("alpha");
+    assertTrue(ba.path("low").asDouble() <= ba.path("value").asDouble());
+    assertTrue(ba.path("high").asDouble() >= ba.path("value").asDouble());
+  }
+
+  @Test
+  void twoRowsGiveTheLineAndSayWhyThereIsNoInterval(@TempDir Path dir) throws Exception {
+    String out =
+        run(
+            "--csv",
+            csv(dir, "n,loss\n10,2\n1000,1\n").toString(),
+            "--x",
+            "n",
+            "--y",
+            "loss",
+            "--form",
+            "power");
+    assertTrue(out.contains("intervals: none: 2 points determine the 2 parameters exactly"), out);
+    assertTrue(out.contains("2 points spanning 2.00 decades"), out);
   }
 
   /** Each message is checked in analysis-job's table of bad CSV inputs (TableTest). */
@@ -125,6 +168,22 @@ class FitCommandTest {
             UsageException.class,
             () -> run("--csv", f.toString(), "--x", "model", "--y", "l", "--form", "cubic"));
     assertTrue(form.getMessage().contains("use power, offset or chinchilla"), form.getMessage());
+    UsageException interval =
+        assertThrows(
+            UsageException.class,
+            () ->
+                run(
+                    "--csv",
+                    f.toString(),
+                    "--x",
+                    "non_embedding_params_derived",
+                    "--y",
+                    "owt_val_loss",
+                    "--form",
+                    "power",
+                    "--interval",
+                    "wald"));
+    assertTrue(interval.getMessage().contains("use t or bootstrap"), interval.getMessage());
     assertEquals(2, Main.run(new String[] {"fit", "--csv", f.toString()}));
     assertEquals(
         1,

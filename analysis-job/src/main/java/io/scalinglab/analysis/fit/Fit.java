@@ -20,15 +20,18 @@ public sealed interface Fit permits Fit.Fitted, Fit.Failed {
    * A converged fit.
    *
    * @param values parameter values in the order of {@link FitForm#parameters()}
-   * @param estimates the same with bootstrap intervals
+   * @param estimates the same with their intervals (see {@code intervals})
    * @param r2 coefficient of determination of log L (the space the fit works in)
    * @param residuals log L − log L̂ per point, in input order
    * @param objective the minimised objective: the sum of squared log residuals (power) or of Huber
    *     losses (offset, Chinchilla)
    * @param method how it was fitted, in words
-   * @param resamples bootstrap resamples whose fit converged and entered the intervals
+   * @param intervals how the intervals were made, or why there are none
+   * @param decades the range of each input, log₁₀(max/min)
+   * @param resamples bootstrap resamples whose fit converged and entered the intervals (0 for t)
    * @param resamplesFailed bootstrap resamples whose fit did not converge (left out)
    * @param samples parameter values of each used resample, for prediction bands
+   * @param line the least-squares inference of a power law, for its t band
    * @param holdout the out-of-sample check, when asked for and possible
    */
   record Fitted(
@@ -40,9 +43,12 @@ public sealed interface Fit permits Fit.Fitted, Fit.Failed {
       double[] residuals,
       double objective,
       String method,
+      Intervals intervals,
+      double[] decades,
       int resamples,
       int resamplesFailed,
       double[][] samples,
+      Optional<LineInference> line,
       Optional<HoldoutCheck> holdout)
       implements Fit {
     public Fitted {
@@ -51,7 +57,10 @@ public sealed interface Fit permits Fit.Fitted, Fit.Failed {
       estimates = List.copyOf(estimates);
       residuals = residuals.clone();
       Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(intervals, "intervals");
+      decades = decades.clone();
       Objects.requireNonNull(samples, "samples");
+      Objects.requireNonNull(line, "line");
       Objects.requireNonNull(holdout, "holdout");
     }
 
@@ -74,10 +83,16 @@ public sealed interface Fit permits Fit.Fitted, Fit.Failed {
     }
 
     /**
-     * The pointwise percentile band of the bootstrap fits' predictions at {@code x}, {@code [low,
-     * high]}; NaN when there were no resamples.
+     * The pointwise band of the fitted law at {@code x}, {@code [low, high]}: the t band of the
+     * least-squares line when the intervals are t-based, else the percentile band of the bootstrap
+     * fits' predictions; NaN when there is neither.
      */
     public double[] band(double level, double... x) {
+      if (intervals.method().equals(Intervals.T) && line.isPresent()) {
+        LineInference l = line.get();
+        double t = LineInference.quantile(l.n() - 2, 1 - (1 - level) / 2);
+        return new LineInference(l.n(), l.meanU(), l.sxx(), l.s(), t, level).band(values, x[0]);
+      }
       if (samples.length == 0) {
         return new double[] {Double.NaN, Double.NaN};
       }

@@ -2,16 +2,18 @@ package io.scalinglab.analysis.fit;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.config.IntervalMethod;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 
 /**
- * Fits a scaling law to points and attaches bootstrap intervals and the out-of-sample check.
+ * Fits a scaling law to points and attaches intervals (t or bootstrap) and the out-of-sample check.
  *
  * <pre>
  * Fit fit = ScalingFits.fit(FitForm.POWER, new double[][] {tokens}, losses, FitOptions.defaults(7));
@@ -31,12 +33,35 @@ public final class ScalingFits {
    *     (callers reading files check first, naming file, column and row)
    */
   public static Fit fit(FitForm form, double[][] x, double[] y, FitOptions options) {
+    return fit(form, x, y, options, form == FitForm.POWER ? Resampling.PAIRS : NONLINEAR);
+  }
+
+  /** What a bootstrap resample redraws: the points, or the noise around the fitted law. */
+  enum Resampling {
+    /** Points drawn with replacement (Efron 1979), refitted from the grid's best start. */
+    PAIRS,
+    /**
+     * The fitted log L plus Gaussian noise of a standard deviation σ* drawn per resample from
+     * σ̂·√((n − p)/χ²_{n−p}), σ̂² = Σr²/(n − p): for a linear model the percentile interval of such
+     * refits is the t interval, and for the offset and Chinchilla forms it carries the same
+     * uncertainty of σ̂ that a few points leave.
+     */
+    PARAMETRIC
+  }
+
+  /** The resampling of the offset and Chinchilla intervals (see analysis-job/README.md). */
+  static final Resampling NONLINEAR = Resampling.PARAMETRIC;
+
+  static Fit fit(
+      FitForm form, double[][] x, double[] y, FitOptions options, Resampling resampling) {
     requireNonNull(form, "form");
     requireNonNull(options, "options");
     check(form, x, y);
     int n = y.length;
     int p = form.parameters().size();
-    if (n < p + 1) {
+    // a line through 2 points is a fit (without an interval); the other forms need n > p
+    int least = form == FitForm.POWER ? 2 : p + 1;
+    if (n < least) {
       return new Fit.Failed(
           form,
           n,
@@ -45,7 +70,7 @@ public final class ScalingFits {
               "%s has %d parameters and needs at least %d points; got %d",
               form.formula(),
               p,
-              p + 1,
+              least,
               n));
     }
     Model model = new Model(form, x, y, options.huberDelta());
@@ -65,19 +90,54 @@ public final class ScalingFits {
       ssTot += (Math.log(y[i]) - mean) * (Math.log(y[i]) - mean);
     }
     double r2 = ssTot > 0 ? 1 - ssRes / ssTot : Double.NaN;
+    double[] decades = new double[x.length];
+    for (int j = 0; j < x.length; j++) {
+      decades[j] =
+          Math.log10(
+              Arrays.stream(x[j]).max().orElseThrow() / Arrays.stream(x[j]).min().orElseThrow());
+    }
 
-    int[][] resamples = Bootstrap.resamples(n, options.resamples(), options.seed());
-    double[][] fits = new double[resamples.length][];
-    IntStream.range(0, resamples.length)
-        .parallel()
-        .forEach(
-            b -> fits[b] = model.fit(resamples[b], theta.get()).map(model::natural).orElse(null));
-    double[][] used = Arrays.stream(fits).filter(f -> f != null).toArray(double[][]::new);
     List<Estimate> estimates = new ArrayList<>();
-    for (int j = 0; j < p; j++) {
-      int col = j;
-      double[] s = Arrays.stream(used).mapToDouble(f -> f[col]).toArray();
-      estimates.add(Bootstrap.estimate(form.parameters().get(j), values[j], s, options.level()));
+    Optional<LineInference> line = Optional.empty();
+    double[][] used = new double[0][];
+    int failed = 0;
+    Intervals intervals;
+    if (n <= p) {
+      intervals =
+          Intervals.none(
+              options.level(),
+              n
+                  + " points determine the "
+                  + p
+                  + " parameters exactly: no residual degree of freedom, so no interval");
+    } else if (form == FitForm.POWER && options.interval() == IntervalMethod.T) {
+      line = LineInference.of(model.logX[0], model.logY, values, options.level());
+      estimates.addAll(Arrays.asList(line.orElseThrow().estimates(values)));
+      intervals =
+          new Intervals(
+              Intervals.T,
+              String.format(
+                  Locale.ROOT,
+                  "Student t with n − 2 = %d degrees of freedom around the least-squares line in"
+                      + " log-log space (exact under Gaussian noise in log space)",
+                  n - 2),
+              options.level(),
+              n - 2,
+              "");
+    } else if (options.resamples() == 0) {
+      intervals = Intervals.none(options.level(), "no bootstrap resamples were asked for");
+    } else {
+      double[][] fits = bootstrap(model, theta.get(), resampling, options);
+      used = Arrays.stream(fits).filter(f -> f != null).toArray(double[][]::new);
+      failed = fits.length - used.length;
+      intervals = bootstrapIntervals(resampling, options, used.length, p);
+    }
+    if (estimates.isEmpty()) {
+      for (int j = 0; j < p; j++) {
+        int col = j;
+        double[] s = Arrays.stream(used).mapToDouble(f -> f[col]).toArray();
+        estimates.add(Bootstrap.estimate(form.parameters().get(j), values[j], s, options.level()));
+      }
     }
     Optional<HoldoutCheck> holdout =
         options.holdout() > 0 ? Optional.of(holdout(form, x, y, options)) : Optional.empty();
@@ -90,10 +150,87 @@ public final class ScalingFits {
         residuals,
         model.objective(theta.get(), all),
         model.method(),
+        intervals,
+        decades,
         used.length,
-        resamples.length - used.length,
+        failed,
         used,
+        line,
         holdout);
+  }
+
+  /** The refitted parameters of each resample (null where the refit did not converge). */
+  private static double[][] bootstrap(
+      Model model, double[] theta, Resampling resampling, FitOptions options) {
+    int n = model.logY.length;
+    int[][] draws =
+        resampling == Resampling.PAIRS
+            ? Bootstrap.resamples(n, options.resamples(), options.seed())
+            : new int[options.resamples()][];
+    double[][] fits = new double[draws.length][];
+    int[] all = IntStream.range(0, n).toArray();
+    double[] fitted = new double[n];
+    double[][] noise = new double[draws.length][];
+    if (resampling == Resampling.PARAMETRIC) {
+      int p = model.form.parameters().size();
+      double rss = 0;
+      for (int i = 0; i < n; i++) {
+        fitted[i] = model.logPredict(theta, i);
+        rss += (model.logY[i] - fitted[i]) * (model.logY[i] - fitted[i]);
+      }
+      double sigma = Math.sqrt(rss / (n - p));
+      // drawn in order from one generator, so the same seed gives the same resamples
+      SplittableRandom random = new SplittableRandom(options.seed());
+      for (int b = 0; b < draws.length; b++) {
+        double chi2 = 0;
+        for (int k = 0; k < n - p; k++) {
+          double g = gaussian(random);
+          chi2 += g * g;
+        }
+        double s = sigma * Math.sqrt((n - p) / chi2);
+        noise[b] = new double[n];
+        for (int i = 0; i < n; i++) {
+          noise[b][i] = fitted[i] + s * gaussian(random);
+        }
+      }
+    }
+    IntStream.range(0, draws.length)
+        .parallel()
+        .forEach(
+            b -> {
+              Optional<double[]> f;
+              if (resampling == Resampling.PAIRS) {
+                f = model.fit(draws[b], theta);
+              } else {
+                f = model.withLogY(noise[b]).fit(all, theta);
+              }
+              fits[b] = f.map(model::natural).orElse(null);
+            });
+    return fits;
+  }
+
+  /** A standard normal draw (Box–Muller). */
+  private static double gaussian(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  private static Intervals bootstrapIntervals(
+      Resampling resampling, FitOptions options, int used, int p) {
+    String what =
+        resampling == Resampling.PAIRS
+            ? "percentile interval over %d resamples of the points (Efron 1979)"
+            : "percentile interval over %d refits to the fitted law plus Gaussian noise in log"
+                + " space, its σ drawn per refit from σ̂·√((n − %d)/χ²) (parametric bootstrap)";
+    String description = String.format(Locale.ROOT, what, used, p);
+    if (used < 2) {
+      return Intervals.none(options.level(), "fewer than 2 bootstrap resamples could be fitted");
+    }
+    return new Intervals(
+        resampling == Resampling.PAIRS ? Intervals.BOOTSTRAP : Intervals.PARAMETRIC_BOOTSTRAP,
+        description,
+        options.level(),
+        0,
+        "");
   }
 
   /** Refits on all but the {@code options.holdout()} largest points and predicts those. */
@@ -178,9 +315,9 @@ public final class ScalingFits {
 
   /** The data of one fit in the form each estimator works on, and its estimator. */
   private static final class Model {
-    private final FitForm form;
-    private final double[][] logX;
-    private final double[] logY;
+    final FitForm form;
+    final double[][] logX;
+    final double[] logY;
     private final double delta;
     private final int terms;
 
@@ -193,6 +330,28 @@ public final class ScalingFits {
         logX[j] = Arrays.stream(x[j]).map(Math::log).toArray();
       }
       this.logY = Arrays.stream(y).map(Math::log).toArray();
+    }
+
+    private Model(Model m, double[] logY) {
+      this.form = m.form;
+      this.delta = m.delta;
+      this.terms = m.terms;
+      this.logX = m.logX;
+      this.logY = logY;
+    }
+
+    /** The same inputs with other log losses (a parametric-bootstrap resample). */
+    Model withLogY(double[] y) {
+      return new Model(this, y);
+    }
+
+    /** log L̂ at row {@code i} for the parameter vector {@code theta}. */
+    double logPredict(double[] theta, int i) {
+      double[] xi = new double[logX.length];
+      for (int j = 0; j < xi.length; j++) {
+        xi[j] = Math.exp(logX[j][i]);
+      }
+      return Math.log(form.predict(natural(theta), xi));
     }
 
     /**

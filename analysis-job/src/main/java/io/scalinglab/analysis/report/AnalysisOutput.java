@@ -13,6 +13,8 @@ import io.scalinglab.analysis.sweep.AnalysisResult;
 import io.scalinglab.analysis.sweep.DatasetResult;
 import io.scalinglab.analysis.sweep.Excluded;
 import io.scalinglab.analysis.sweep.FitRecord;
+import io.scalinglab.analysis.sweep.IdSpread;
+import io.scalinglab.analysis.sweep.SweepAnalysis;
 import io.scalinglab.analysis.sweep.TestbedRow;
 import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Comparison;
@@ -97,8 +99,7 @@ public record AnalysisOutput(Map<String, byte[]> files) {
 
   static ObjectNode json(AnalysisResult result, String sweep, List<String> inputs) {
     AnalysisConfig s = result.settings();
-    FitOptions options =
-        new FitOptions(s.resamples(), s.level(), s.seed(), s.huberDelta(), s.holdout());
+    FitOptions options = SweepAnalysis.options(s);
     ObjectNode o = F.objectNode();
     o.put("kind", "analysis");
     o.put("sweep", sweep);
@@ -143,6 +144,21 @@ public record AnalysisOutput(Map<String, byte[]> files) {
                 id.set("d", FitJson.interval(c.d()));
                 id.put("interval_source", c.intervalSource());
               });
+      d.spread()
+          .ifPresent(
+              sp -> {
+                ObjectNode spread = dn.putObject("id_spread");
+                spread.set("d", FitJson.interval(sp.d()));
+                ArrayNode sources = spread.putArray("sources");
+                for (IdSpread.Source src : sp.sources()) {
+                  ObjectNode sn = sources.addObject();
+                  sn.put("name", src.name());
+                  sn.put("detail", src.detail());
+                  FitJson.num(sn, "low", src.low());
+                  FitJson.num(sn, "high", src.high());
+                  sn.put("count", src.count());
+                }
+              });
       d.theory()
           .ifPresent(
               t -> {
@@ -157,6 +173,9 @@ public record AnalysisOutput(Map<String, byte[]> files) {
         fn.put("axis", f.kind());
         fn.put("group", f.group());
         fn.put("primary", f.primary());
+        ObjectNode regime = fn.putObject("regime");
+        regime.put("state", f.regime().key());
+        regime.put("reason", f.regime().reason());
         ArrayNode runs = fn.putArray("run_ids");
         f.runIds().forEach(runs::add);
         fits.add(fn);
@@ -166,6 +185,10 @@ public record AnalysisOutput(Map<String, byte[]> files) {
         ObjectNode cn = cmp.addObject();
         cn.put("axis", c.axis().key());
         cn.set("predicted", FitJson.interval(c.predicted()));
+        cn.set("predicted_systematic", FitJson.interval(c.systematic()));
+        cn.put("systematic_source", c.systematicSource());
+        FitJson.num(cn, "sampling_half_width", c.samplingHalfWidth());
+        FitJson.num(cn, "systematic_half_width", c.systematicHalfWidth());
         cn.set("sharma_kaplan", FitJson.interval(c.sharmaKaplan()));
         ObjectNode ob = cn.putObject("observed");
         FitJson.num(ob, "value", c.observed().value());
@@ -176,6 +199,10 @@ public record AnalysisOutput(Map<String, byte[]> files) {
         cn.put("observed_inside_predicted", c.observedInsidePredicted());
         cn.put("intervals_overlap", c.intervalsOverlap());
         cn.put("fit", c.fit());
+        cn.put("regime", c.regime());
+        cn.put("regime_reason", c.regimeReason());
+        cn.put("verdict", c.verdictKey());
+        cn.put("verdict_text", c.verdict());
       }
       ArrayNode notes = dn.putArray("notes");
       d.notes().forEach(notes::add);

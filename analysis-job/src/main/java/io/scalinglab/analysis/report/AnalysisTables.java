@@ -15,8 +15,10 @@ import java.util.List;
 
 /**
  * The analysis as CSV tables, one row per observation so pandas and spreadsheets read them as they
- * are: {@code fits.csv} (one row per fitted parameter) and {@code predictions.csv} (one row per
- * dataset and sweep axis: predicted against observed exponent).
+ * are: {@code fits.csv} (one row per fitted parameter, with the interval's method, the decades
+ * spanned and the regime check of its runs) and {@code predictions.csv} (one row per dataset and
+ * sweep axis: predicted exponent with its sampling interval and systematic band against the
+ * observed one, the regime check and the verdict).
  */
 final class AnalysisTables {
   static final String[] FITS_HEADER = {
@@ -38,7 +40,11 @@ final class AnalysisTables {
     "holdout_k",
     "in_sample_error",
     "held_out_error",
-    "reason"
+    "reason",
+    "interval_method",
+    "decades",
+    "regime",
+    "regime_reason"
   };
   static final String[] PREDICTIONS_HEADER = {
     "dataset",
@@ -67,7 +73,13 @@ final class AnalysisTables {
     "predicted_inside_observed",
     "observed_inside_predicted",
     "intervals_overlap",
-    "fit"
+    "fit",
+    "systematic_low",
+    "systematic_high",
+    "systematic_source",
+    "regime",
+    "regime_reason",
+    "verdict"
   };
   private static final CsvMapper CSV = new CsvMapper();
 
@@ -106,7 +118,13 @@ final class AnalysisTables {
                     k,
                     in,
                     out,
-                    ""));
+                    fitted.intervals().present()
+                        ? ""
+                        : "no interval: " + fitted.intervals().absent(),
+                    fitted.intervals().method(),
+                    decades(fitted.decades()),
+                    f.regime().key(),
+                    f.regime().reason()));
           }
         } else {
           rows.add(
@@ -124,7 +142,11 @@ final class AnalysisTables {
                   "",
                   "",
                   "",
-                  ((Fit.Failed) f.fit()).reason()));
+                  ((Fit.Failed) f.fit()).reason(),
+                  "",
+                  "",
+                  f.regime().key(),
+                  f.regime().reason()));
         }
       }
     }
@@ -172,11 +194,25 @@ final class AnalysisTables {
               Boolean.toString(c.predictedInsideObserved()),
               Boolean.toString(c.observedInsidePredicted()),
               Boolean.toString(c.intervalsOverlap()),
-              c.fit()
+              c.fit(),
+              num(c.systematic().low()),
+              num(c.systematic().high()),
+              c.systematicSource(),
+              c.regime(),
+              c.regimeReason(),
+              c.verdictKey()
             });
       }
     }
     return write(rows);
+  }
+
+  private static String decades(double[] d) {
+    List<String> parts = new ArrayList<>();
+    for (double v : d) {
+      parts.add(String.format(java.util.Locale.ROOT, "%.3f", v));
+    }
+    return String.join(" ", parts);
   }
 
   private static String[] row(String[] base, String... rest) {

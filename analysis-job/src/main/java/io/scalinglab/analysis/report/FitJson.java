@@ -8,13 +8,16 @@ import io.scalinglab.analysis.fit.Fit;
 import io.scalinglab.analysis.fit.FitOptions;
 import io.scalinglab.analysis.fit.Frontier;
 import io.scalinglab.analysis.fit.HoldoutCheck;
+import io.scalinglab.analysis.fit.Intervals;
 import io.scalinglab.analysis.theory.Interval;
 import java.util.List;
 
 /**
  * Fits as JSON, the same for {@code fits.json} and {@code scalinglab fit --json}: parameters with
- * their intervals, goodness of fit, how it was made and the out-of-sample check. Keys are
- * snake_case; numbers that are not finite are written as {@code null}.
+ * their intervals and how those were made ({@code interval.method}: t, bootstrap,
+ * parametric-bootstrap or none, with the reason), goodness of fit (R², n, decades spanned), how it
+ * was fitted and the out-of-sample check. Keys are snake_case; numbers that are not finite are
+ * written as {@code null}.
  */
 public final class FitJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -33,8 +36,22 @@ public final class FitJson {
       o.put("status", "fitted");
       o.set("parameters", parameters(f.estimates()));
       num(o, "r2", f.r2());
+      ArrayNode decades = o.putArray("decades");
+      for (double d : f.decades()) {
+        decades.add(d);
+      }
       num(o, "objective", f.objective());
       o.put("method", f.method());
+      ObjectNode in = o.putObject("interval");
+      in.put("method", f.intervals().method());
+      in.put("description", f.intervals().description());
+      num(in, "level", f.intervals().level());
+      if (f.intervals().method().equals(Intervals.T)) {
+        in.put("degrees_of_freedom", f.intervals().degreesOfFreedom());
+      }
+      if (!f.intervals().present()) {
+        in.put("absent", f.intervals().absent());
+      }
       num(o, "level", options.level());
       o.put("seed", options.seed());
       o.put("resamples", f.resamples());

@@ -8,10 +8,12 @@ import io.scalinglab.analysis.sweep.DatasetResult;
 import io.scalinglab.analysis.sweep.Excluded;
 import io.scalinglab.analysis.sweep.FitRecord;
 import io.scalinglab.analysis.sweep.IdChoice;
+import io.scalinglab.analysis.sweep.Run;
 import io.scalinglab.analysis.theory.Comparison;
 import io.scalinglab.analysis.theory.Interval;
 import io.scalinglab.analysis.theory.TheoryPrediction;
 import io.scalinglab.core.config.AnalysisConfig;
+import io.scalinglab.core.config.IntervalMethod;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -33,7 +35,8 @@ final class ReportHtml {
       .meta{color:#666;font-size:13px} table{border-collapse:collapse;margin:8px 0 16px;\
       font-size:13px} th,td{border:1px solid #ddd;padding:4px 8px;text-align:right;\
       vertical-align:top} th{background:#f5f5f5} td.l,th.l{text-align:left}
-      .yes{color:#1a7f37;font-weight:600} .no{color:#b42318;font-weight:600}
+      .yes{color:#1a7f37;font-weight:600} .no{color:#b42318;font-weight:600}\
+      span.note{font-weight:600}
       figure{margin:16px 0} figure img{width:100%;height:auto;border:1px solid #eee}
       figcaption{color:#555;font-size:13px;margin-top:4px} pre{background:#f7f7f7;padding:12px;\
       overflow:auto;font-size:12px;max-height:420px} .note{color:#8a5a00}
@@ -105,13 +108,24 @@ final class ReportHtml {
         .append(fmt(s.beta()))
         .append("</b> and the <b>")
         .append(s.error().key())
-        .append(" error</b> convention; intervals are ")
+        .append(" error</b> convention. Intervals are ")
         .append(fmt(100 * s.level()))
-        .append(" % bootstrap percentile intervals (")
+        .append(" %: ")
+        .append(
+            s.interval() == IntervalMethod.T
+                ? "for power laws the Student-t interval of the least-squares slope on log-log"
+                    + " axes (n − 2 degrees of freedom; exact under Gaussian noise in log space)"
+                : "for power laws the percentile bootstrap over points (too narrow with few"
+                    + " points; analysis.interval = t is calibrated)")
+        .append(", for the offset and Chinchilla forms a parametric bootstrap (")
         .append(s.resamples())
-        .append(" resamples, seed ")
+        .append(" refits, seed ")
         .append(s.seed())
-        .append(").</p>\n");
+        .append("). The prediction carries the ID's sampling interval and, where the ID was")
+        .append(" estimated more than one way, its systematic band over layer, run, protocol, K")
+        .append(" and n; the verdict uses both. A fit whose runs were not in the regime its axis")
+        .append(" needs (data axis: the largest subset's run still improving; model axis: a run")
+        .append(" not converged) is <b>not comparable</b>.</p>\n");
     comparisons(result);
 
     section("Intrinsic dimension used");
@@ -144,6 +158,9 @@ final class ReportHtml {
 
     section("Fits");
     fits(result);
+
+    section("Runs");
+    runs(result);
 
     section("Runs left out");
     excluded(result);
@@ -182,11 +199,15 @@ final class ReportHtml {
       return;
     }
     h.append("<table><tr><th class=\"l\">dataset</th><th class=\"l\">axis</th>")
-        .append("<th>fitted α</th><th>predicted</th><th>difference</th>")
-        .append("<th>predicted inside fitted interval</th><th>fitted inside predicted interval")
-        .append("</th><th>Sharma &amp; Kaplan 4/d</th><th class=\"l\">fit</th></tr>\n");
+        .append("<th>fitted α</th><th>predicted (ID sampling)</th>")
+        .append("<th>predicted (ID systematic)</th><th>difference</th>")
+        .append("<th class=\"l\">verdict</th><th>Sharma &amp; Kaplan 4/d</th>")
+        .append("<th class=\"l\">fit</th></tr>\n");
     for (DatasetResult d : result.datasets()) {
       for (Comparison c : d.comparisons()) {
+        String key = c.verdictKey();
+        String cls =
+            key.startsWith("agrees") ? "yes" : key.equals("outside the interval") ? "no" : "note";
         h.append("<tr><td class=\"l\">")
             .append(esc(d.dataset()))
             .append("</td><td class=\"l\">")
@@ -199,11 +220,18 @@ final class ReportHtml {
             .append("</td><td>")
             .append(iv(c.predicted()))
             .append("</td><td>")
+            .append(
+                c.systematic().bounded()
+                    ? iv(c.systematic()) + " (" + esc(c.systematicSource()) + ")"
+                    : "—")
+            .append("</td><td>")
             .append(String.format(Locale.ROOT, "%+.4f", c.difference()))
-            .append("</td><td>")
-            .append(yes(c.predictedInsideObserved()))
-            .append("</td><td>")
-            .append(c.predicted().bounded() ? yes(c.observedInsidePredicted()) : "no interval")
+            .append("</td><td class=\"l\"><span class=\"")
+            .append(cls)
+            .append("\">")
+            .append(esc(key))
+            .append("</span><br>")
+            .append(esc(c.verdict().substring(key.length() + 2)))
             .append("</td><td>")
             .append(iv(c.sharmaKaplan()))
             .append("</td><td class=\"l\">")
@@ -211,7 +239,20 @@ final class ReportHtml {
             .append("</td></tr>\n");
       }
     }
-    h.append("</table>\n");
+    h.append("</table>\n<ul>\n");
+    for (DatasetResult d : result.datasets()) {
+      d.spread()
+          .ifPresent(
+              sp ->
+                  h.append("<li><b>")
+                      .append(esc(d.dataset()))
+                      .append("</b>: ID systematic spread ")
+                      .append(esc(sp.describe()))
+                      .append("; band on d ")
+                      .append(iv(sp.d()))
+                      .append("</li>\n"));
+    }
+    h.append("</ul>\n");
   }
 
   private void idTable(AnalysisResult result) {
@@ -268,8 +309,10 @@ final class ReportHtml {
   private void fits(AnalysisResult result) {
     h.append("<table><tr><th class=\"l\">dataset</th><th class=\"l\">axis</th>")
         .append("<th class=\"l\">group</th><th class=\"l\">form</th><th>n</th>")
-        .append("<th class=\"l\">parameters</th><th>R² (log)</th>")
-        .append("<th>held-out error</th><th>in-sample error</th></tr>\n");
+        .append("<th class=\"l\">parameters</th><th class=\"l\">interval</th>")
+        .append("<th>R² (log)</th><th>decades</th>")
+        .append("<th>held-out error</th><th>in-sample error</th>")
+        .append("<th class=\"l\">regime</th></tr>\n");
     for (DatasetResult d : result.datasets()) {
       for (FitRecord f : d.fits()) {
         h.append("<tr><td class=\"l\">")
@@ -289,7 +332,17 @@ final class ReportHtml {
           for (Estimate e : fitted.estimates()) {
             h.append(esc(e.name())).append(" = ").append(est(e)).append("<br>");
           }
-          h.append("</td><td>").append(fmt(fitted.r2())).append("</td>");
+          h.append("</td><td class=\"l\">")
+              .append(
+                  esc(
+                      fitted.intervals().present()
+                          ? fitted.intervals().method()
+                          : "none: " + fitted.intervals().absent()))
+              .append("</td><td>")
+              .append(fmt(fitted.r2()))
+              .append("</td><td>")
+              .append(decades(fitted.decades()))
+              .append("</td>");
           if (fitted.holdout().isPresent() && fitted.holdout().get().fit() instanceof Fit.Fitted) {
             HoldoutCheck c = fitted.holdout().get();
             h.append("<td>")
@@ -303,18 +356,75 @@ final class ReportHtml {
             h.append("<td>—</td><td>—</td>");
           }
         } else {
-          h.append("<td class=\"l no\" colspan=\"4\">not fitted: ")
+          h.append("<td class=\"l no\" colspan=\"6\">not fitted: ")
               .append(esc(((Fit.Failed) f.fit()).reason()))
               .append("</td>");
         }
-        h.append("</tr>\n");
+        h.append("<td class=\"l")
+            .append(f.regime().comparable() ? "" : " no")
+            .append("\">")
+            .append(f.regime().key())
+            .append(f.regime().reason().isEmpty() ? "" : ": " + esc(f.regime().reason()))
+            .append("</td></tr>\n");
       }
     }
     h.append("</table>\n<p class=\"meta\">Power laws are fitted by least squares on log L;")
         .append(" the offset and Chinchilla forms by the Huber loss (δ = ")
         .append(fmt(result.settings().huberDelta()))
         .append(") of log residuals, summed, with L-BFGS from the Hoffmann et al. grid, as")
-        .append(" Epoch AI's replication does. Errors are mean |L̂ − L| / L.</p>\n");
+        .append(" Epoch AI's replication does. Interval methods: t = Student t with n − 2")
+        .append(" degrees of freedom (power laws); bootstrap = percentile over resamples of the")
+        .append(" points; parametric-bootstrap = percentile over refits to the fitted law plus")
+        .append(" Gaussian log noise of the residuals' size, σ redrawn per refit (offset and")
+        .append(" Chinchilla; calibrated under Gaussian noise, narrower than the points' bootstrap")
+        .append(" where the residuals have heavy tails). Decades: log<sub>10</sub>(max/min) of")
+        .append(" each x. Errors are mean |L̂ − L| / L.</p>\n");
+  }
+
+  private void runs(AnalysisResult result) {
+    boolean known =
+        result.datasets().stream().flatMap(d -> d.runs().stream()).anyMatch(Run::regimeKnown);
+    if (!known) {
+      h.append(
+          "<p class=\"note\">The results table has no regime columns (regime, epochs,"
+              + " tokens_per_param): whether the runs converged is unknown.</p>\n");
+    }
+    h.append("<table><tr><th class=\"l\">run</th><th class=\"l\">dataset</th>")
+        .append("<th class=\"l\">model</th><th>parameters</th><th>train tokens</th>")
+        .append("<th>loss</th><th class=\"l\">regime</th><th>epochs</th>")
+        .append("<th>tokens/param</th></tr>\n");
+    for (DatasetResult d : result.datasets()) {
+      for (Run r : d.runs()) {
+        h.append("<tr><td class=\"l\">")
+            .append(esc(r.runId()))
+            .append("</td><td class=\"l\">")
+            .append(esc(r.dataset()))
+            .append("</td><td class=\"l\">")
+            .append(esc(r.model()))
+            .append("</td><td>")
+            .append(fmt(r.size(result.settings().modelSize())))
+            .append("</td><td>")
+            .append(fmt(r.trainTokens()))
+            .append("</td><td>")
+            .append(fmt(r.loss()))
+            .append("</td><td class=\"l\">")
+            .append(r.regimeKnown() ? esc(r.regime()) : "unknown")
+            .append("</td><td>")
+            .append(fmt(r.epochs()))
+            .append("</td><td>")
+            .append(fmt(r.tokensPerParam()))
+            .append("</td></tr>\n");
+      }
+    }
+    h.append("</table>\n");
+  }
+
+  private static String decades(double[] d) {
+    StringBuilder b = new StringBuilder();
+    for (double v : d) {
+      b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", v));
+    }
+    return b.toString();
   }
 
   private void excluded(AnalysisResult result) {

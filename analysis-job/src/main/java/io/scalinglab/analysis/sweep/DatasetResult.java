@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param runs the runs that entered the fits
  * @param fits every fit made, primary ones first per axis
  * @param id the ID estimate used for the predictions, when there is one
+ * @param spread the ID's systematic spread over layer, run, protocol, K and n, when there is an ID
+ *     estimate
  * @param theory the predicted exponents, when there is an ID estimate
  * @param comparisons predicted against fitted exponent per axis
  * @param notes what could not be done and why
@@ -21,6 +23,7 @@ public record DatasetResult(
     List<Run> runs,
     List<FitRecord> fits,
     Optional<IdChoice> id,
+    Optional<IdSpread> spread,
     Optional<TheoryPrediction> theory,
     List<Comparison> comparisons,
     List<String> notes) {
@@ -29,6 +32,7 @@ public record DatasetResult(
     runs = List.copyOf(runs);
     fits = List.copyOf(fits);
     Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(spread, "spread");
     Objects.requireNonNull(theory, "theory");
     comparisons = List.copyOf(comparisons);
     notes = List.copyOf(notes);

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param xNames the x columns ({@code train_tokens}, {@code params_non_embedding})
  * @param x the points, one array per x column
  * @param primary whether this fit is the one compared with the theory for its axis
+ * @param regime whether its runs were in the regime its axis needs ({@link RegimeCheck})
  */
 public record FitRecord(
     String dataset,
@@ -27,7 +28,8 @@ public record FitRecord(
     double[] y,
     List<String> runIds,
     Fit fit,
-    boolean primary) {
+    boolean primary,
+    RegimeCheck regime) {
 
   public FitRecord {
     Objects.requireNonNull(dataset, "dataset");
@@ -37,6 +39,7 @@ public record FitRecord(
     xNames = List.copyOf(xNames);
     runIds = List.copyOf(runIds);
     Objects.requireNonNull(fit, "fit");
+    Objects.requireNonNull(regime, "regime");
   }
 
   /** {@code data}, {@code model} or {@code joint}. */

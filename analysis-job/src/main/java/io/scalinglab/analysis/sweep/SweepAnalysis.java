@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
@@ -33,9 +35,11 @@ import java.util.function.ToDoubleFunction;
  *   <li>along the model axis the same with groups of one token count; the primary group is the one
  *       with the most tokens;
  *   <li>when both sizes vary (2 or more of each, 6 or more runs), the joint Chinchilla form;
+ *   <li>each fit along an axis is checked for the regime its axis needs ({@link RegimeCheck});
  *   <li>the dataset's ID estimate: the rows of {@code id/estimates.csv} matching {@code
  *       analysis.id.*}, from the run with the most parameters (then the most tokens), its last
- *       layer; from it the predicted exponents and the comparison with each primary fit;
+ *       layer; its systematic spread over layer, run, protocol, K and n ({@link IdSpread}); from
+ *       both the predicted exponents and the comparison with each primary fit;
  *   <li>for datasets of known dimension (the theory testbed's {@code intrinsic_dim}): the fitted
  *       exponents beside the theory at the true d, and the ID of the inputs and of the last layer
  *       beside the true d ({@link TestbedRow}).
@@ -92,8 +96,7 @@ public final class SweepAnalysis {
   private static DatasetResult dataset(
       String name, List<Run> runs, SweepData data, AnalysisConfig s, Consumer<String> log) {
     List<String> notes = new ArrayList<>();
-    FitOptions options =
-        new FitOptions(s.resamples(), s.level(), s.seed(), s.huberDelta(), s.holdout());
+    FitOptions options = options(s);
     String sizeColumn =
         s.modelSize() == io.scalinglab.core.config.ModelSize.TOTAL
             ? Run.PARAMS_TOTAL
@@ -144,7 +147,8 @@ public final class SweepAnalysis {
               y,
               ids(runs),
               fit,
-              false));
+              false,
+              RegimeCheck.NONE));
     } else {
       notes.add(
           "no joint Chinchilla fit: it needs 2+ model sizes, 2+ data sizes and 6+ runs; there are "
@@ -156,6 +160,7 @@ public final class SweepAnalysis {
     }
 
     Optional<IdChoice> id = chooseId(runs, data.ids(), s);
+    Optional<IdSpread> spread = Optional.empty();
     Optional<TheoryPrediction> theory = Optional.empty();
     List<Comparison> comparisons = new ArrayList<>();
     if (id.isEmpty()) {
@@ -172,21 +177,38 @@ public final class SweepAnalysis {
     } else {
       TheoryPrediction p = TheoryPrediction.of(id.get().d(), s.beta(), s.error());
       theory = Optional.of(p);
+      Set<String> runIds = new TreeSet<>(ids(runs));
+      IdSpread sp = IdSpread.of(id.get().row(), runIds, data.ids(), data.curves());
+      spread = Optional.of(sp);
+      log.accept("  ID systematic spread: " + sp.describe());
+      TheoryPrediction band = TheoryPrediction.of(sp.d(), s.beta(), s.error());
+      String source = sp.dominant().map(IdSpread.Source::name).orElse("");
       for (FitRecord f : fits) {
         if (f.primary() && f.form() == FitForm.POWER && f.fit() instanceof Fit.Fitted fitted) {
           Axis axis = f.axis().orElseThrow();
-          comparisons.add(
+          Comparison c =
               new Comparison(
                   name,
                   axis,
                   p.exponent(axis),
+                  band.exponent(axis),
+                  source,
                   p.sharmaKaplan(),
                   fitted.estimate("alpha"),
-                  "power law at " + f.group()));
+                  "power law at " + f.group(),
+                  f.regime().key(),
+                  f.regime().reason());
+          comparisons.add(c);
+          log.accept("  " + axis.key() + ": " + c.verdict());
         }
       }
     }
-    return new DatasetResult(name, runs, fits, id, theory, comparisons, notes);
+    for (FitRecord f : fits) {
+      if (f.primary() && f.form() == FitForm.POWER && !f.regime().reason().isEmpty()) {
+        notes.add(f.kind() + "-scaling fit at " + f.group() + ": " + f.regime().reason());
+      }
+    }
+    return new DatasetResult(name, runs, fits, id, spread, theory, comparisons, notes);
   }
 
   /**
@@ -221,6 +243,7 @@ public final class SweepAnalysis {
       double[] y = members.stream().mapToDouble(Run::loss).toArray();
       boolean primary = !primaryTaken;
       primaryTaken = true;
+      RegimeCheck regime = RegimeCheck.of(axis, members, x, axis == Axis.DATA ? "D" : "N");
       log.accept(
           "  "
               + axis.key()
@@ -242,7 +265,8 @@ public final class SweepAnalysis {
               y,
               ids(members),
               ScalingFits.fit(FitForm.POWER, xs, y, options),
-              primary));
+              primary,
+              regime));
       if (distinct >= MIN_OFFSET) {
         out.add(
             new FitRecord(
@@ -255,7 +279,8 @@ public final class SweepAnalysis {
                 y,
                 ids(members),
                 ScalingFits.fit(FitForm.OFFSET, xs, y, options),
-                primary));
+                primary,
+                regime));
       }
     }
     if (!primaryTaken) {
@@ -271,6 +296,12 @@ public final class SweepAnalysis {
               + " values");
     }
     return out;
+  }
+
+  /** The fit options the {@code analysis} settings give. */
+  public static FitOptions options(AnalysisConfig s) {
+    return new FitOptions(
+        s.interval(), s.resamples(), s.level(), s.seed(), s.huberDelta(), s.holdout());
   }
 
   /** The ID estimate standing for a dataset; see the class comment. */

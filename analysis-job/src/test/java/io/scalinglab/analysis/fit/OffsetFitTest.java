@@ -57,6 +57,7 @@ class OffsetFitTest {
     assertTrue(f.estimate("B").contains(120), f.estimate("B").toString());
     assertTrue(f.estimate("alpha").contains(0.3), f.estimate("alpha").toString());
     assertTrue(f.resamples() >= 290, "resamples used: " + f.resamples());
+    assertEquals(Intervals.PARAMETRIC_BOOTSTRAP, f.intervals().method());
     double[] band = f.band(0.95, 1e8);
     double truth = 2.0 + 120 * Math.pow(1e8, -0.3);
     assertTrue(band[0] <= truth && truth <= band[1], java.util.Arrays.toString(band));

@@ -1,9 +1,11 @@
 package io.scalinglab.analysis.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.scalinglab.core.config.IntervalMethod;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -40,10 +42,10 @@ class PowerLawFitTest {
   }
 
   /**
-   * Golden test: 20 points of L = 12·x^(−0.08) with 1 % log-normal noise, α recovered inside its 95
-   * % bootstrap interval, and the interval as wide as theory says. The standard error of the
-   * least-squares slope is σ/√Σ(uᵢ − ū)² = 0.01/√(Σ…) ≈ 0.0011 for these x; the bootstrap standard
-   * error must agree within a factor of two.
+   * Golden test of the bootstrap option: 20 points of L = 12·x^(−0.08) with 1 % log-normal noise, α
+   * recovered inside its 95 % bootstrap interval, and the interval as wide as theory says. The
+   * standard error of the least-squares slope is σ/√Σ(uᵢ − ū)² = 0.01/√(Σ…) ≈ 0.0011 for these x;
+   * the bootstrap standard error must agree within a factor of two.
    */
   @Test
   void noisyPowerLawIsRecoveredWithinItsInterval() {
@@ -64,7 +66,10 @@ class PowerLawFitTest {
         assertInstanceOf(
             Fit.Fitted.class,
             ScalingFits.fit(
-                FitForm.POWER, new double[][] {x}, y, FitOptions.defaults(7).withResamples(2000)));
+                FitForm.POWER,
+                new double[][] {x},
+                y,
+                FitOptions.defaults(7).withResamples(2000).withInterval(IntervalMethod.BOOTSTRAP)));
     Estimate alpha = f.estimate("alpha");
     assertTrue(alpha.contains(0.08), alpha.toString());
     assertTrue(f.estimate("C").contains(12), f.estimate("C").toString());
@@ -72,6 +77,22 @@ class PowerLawFitTest {
         alpha.standardError() > theorySe / 2 && alpha.standardError() < 2 * theorySe,
         alpha.standardError() + " vs " + theorySe);
     assertEquals(2000, f.resamples());
+    assertEquals(Intervals.BOOTSTRAP, f.intervals().method());
+
+    // the default t interval of the same points: se = s/√Sxx, with s the residual deviation; s/σ
+    // has 18 degrees of freedom, so it lies in [0.6, 1.4] but once in ~10⁴ draws (χ²₁₈ quantiles)
+    Fit.Fitted t =
+        assertInstanceOf(
+            Fit.Fitted.class,
+            ScalingFits.fit(FitForm.POWER, new double[][] {x}, y, FitOptions.defaults(7)));
+    assertEquals(Intervals.T, t.intervals().method());
+    assertEquals(18, t.intervals().degreesOfFreedom());
+    assertEquals(0, t.resamples());
+    Estimate ta = t.estimate("alpha");
+    assertTrue(ta.contains(0.08), ta.toString());
+    double ratio = ta.standardError() / theorySe;
+    assertTrue(ratio > 0.6 && ratio < 1.4, "se ratio " + ratio);
+    assertEquals(5, t.decades()[0], 1e-12);
   }
 
   /**
@@ -120,12 +141,62 @@ class PowerLawFitTest {
     assertTrue(failed.reason().contains("same x"), failed.reason());
   }
 
+  /**
+   * The t interval of nanoGPT's GPT-2 fit against SciPy's {@code linregress} and {@code t.ppf}
+   * ({@code src/test/resources/reference/linefit_scipy.py}, output in its header): α =
+   * 0.072275549346, se 0.000925885029, 95 % interval [0.068291787600, 0.076259311091] with 2
+   * degrees of freedom; log C has se 0.018376543291. Both compute in double precision: 1e-9
+   * relative.
+   */
   @Test
-  void tooFewPointsIsAFailedFit() {
+  void tIntervalMatchesScipy() {
+    double[] n = {85_056_000, 302_311_424, 708_390_400, 1_475_561_600};
+    double[] loss = {3.12, 2.84, 2.67, 2.54};
+    Fit.Fitted f =
+        assertInstanceOf(
+            Fit.Fitted.class,
+            ScalingFits.fit(
+                FitForm.POWER, new double[][] {n}, loss, FitOptions.defaults(3).withHoldout(0)));
+    Estimate alpha = f.estimate("alpha");
+    assertEquals(0.072275549346, alpha.value(), 1e-9 * 0.07);
+    assertEquals(0.000925885029, alpha.standardError(), 1e-9 * 0.001);
+    assertEquals(0.068291787600, alpha.low(), 1e-9 * 0.07);
+    assertEquals(0.076259311091, alpha.high(), 1e-9 * 0.07);
+    assertEquals(0.018376543291, f.line().orElseThrow().interceptError(), 1e-9 * 0.02);
+    assertEquals(Math.exp(2.456409839097), f.estimate("C").value(), 1e-9 * 12);
+    // t quantiles from the same script
+    assertEquals(12.706204736175, LineInference.quantile(1, 0.975), 1e-9);
+    assertEquals(4.302652729749, LineInference.quantile(2, 0.975), 1e-9);
+    assertEquals(2.776445105198, LineInference.quantile(4, 0.975), 1e-9);
+    assertEquals(2.228138851986, LineInference.quantile(10, 0.975), 1e-9);
+    assertEquals(Math.log10(1_475_561_600.0 / 85_056_000), f.decades()[0], 1e-12);
+  }
+
+  /** Two points give the line through them, and no interval, with the reason. */
+  @Test
+  void twoPointsGiveALineWithoutAnInterval() {
+    for (IntervalMethod m : IntervalMethod.values()) {
+      Fit.Fitted f =
+          assertInstanceOf(
+              Fit.Fitted.class,
+              ScalingFits.fit(
+                  FitForm.POWER,
+                  new double[][] {{10, 1000}},
+                  new double[] {2, 1},
+                  FitOptions.defaults(1).withInterval(m)));
+      assertEquals(Math.log10(2) / 2, f.estimate("alpha").value(), 1e-12);
+      assertFalse(f.estimate("alpha").hasInterval());
+      assertEquals(Intervals.NONE, f.intervals().method());
+      assertTrue(f.intervals().absent().contains("no residual degree of freedom"), m.key());
+    }
+  }
+
+  @Test
+  void onePointIsAFailedFit() {
     Fit fit =
         ScalingFits.fit(
-            FitForm.POWER, new double[][] {{1, 2}}, new double[] {2, 1}, FitOptions.defaults(1));
-    assertTrue(((Fit.Failed) fit).reason().contains("needs at least 3 points"));
+            FitForm.POWER, new double[][] {{1}}, new double[] {2}, FitOptions.defaults(1));
+    assertTrue(((Fit.Failed) fit).reason().contains("needs at least 2 points"));
   }
 
   static double gaussian(SplittableRandom r) {

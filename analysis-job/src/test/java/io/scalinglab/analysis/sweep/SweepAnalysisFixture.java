@@ -2,6 +2,7 @@ package io.scalinglab.analysis.sweep;
 
 import io.scalinglab.analysis.table.Table;
 import io.scalinglab.core.config.AnalysisConfig;
+import io.scalinglab.core.config.IntervalMethod;
 import io.scalinglab.core.config.ModelSize;
 import io.scalinglab.core.config.TheoryError;
 
@@ -14,6 +15,7 @@ public final class SweepAnalysisFixture {
           "val_loss_mean5",
           ModelSize.NON_EMBEDDING,
           1e-3,
+          IntervalMethod.T,
           100,
           0.95,
           7,

@@ -9,6 +9,7 @@ import io.scalinglab.analysis.fit.FitForm;
 import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Comparison;
 import io.scalinglab.core.config.AnalysisConfig;
+import io.scalinglab.core.config.IntervalMethod;
 import io.scalinglab.core.config.ModelSize;
 import io.scalinglab.core.config.TheoryError;
 import java.util.ArrayList;
@@ -89,6 +90,7 @@ class SweepAnalysisTest {
             "val_loss_mean5",
             ModelSize.NON_EMBEDDING,
             1e-3,
+            IntervalMethod.T,
             100,
             0.95,
             7,

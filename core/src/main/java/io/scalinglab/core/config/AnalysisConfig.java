@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
  * @param lossColumn column of the sweep's results table holding the loss to fit
  * @param modelSize which parameter count is the model size of a model-scaling fit
  * @param huberDelta Huber threshold on log-loss residuals of the offset and Chinchilla fits, > 0
- * @param resamples bootstrap resamples behind every interval, at least 100
- * @param level two-sided level of the bootstrap percentile intervals, in (0, 1)
+ * @param interval how power-law intervals are computed: Student t (default) or the bootstrap
+ * @param resamples bootstrap resamples behind every bootstrap interval, at least 100
+ * @param level two-sided level of every interval, in (0, 1)
  * @param seed seed of the bootstrap resampling
  * @param holdout largest points each fit leaves out and predicts; 0 turns the check off
  * @param idEstimator ID estimator whose rows are used ({@code mle}); empty takes any
@@ -28,6 +29,7 @@ public record AnalysisConfig(
     String lossColumn,
     ModelSize modelSize,
     double huberDelta,
+    IntervalMethod interval,
     int resamples,
     double level,
     long seed,
@@ -50,6 +52,7 @@ public record AnalysisConfig(
     COLUMN.require("analysis.loss-column", Objects.requireNonNull(lossColumn, "lossColumn"));
     Objects.requireNonNull(modelSize, "modelSize");
     POSITIVE.require("analysis.huber-delta", huberDelta);
+    Objects.requireNonNull(interval, "interval");
     RESAMPLES.require("analysis.bootstrap.resamples", (long) resamples);
     LEVEL.require("analysis.bootstrap.level", level);
     HOLDOUT.require("analysis.holdout", (long) holdout);
@@ -77,6 +80,7 @@ public record AnalysisConfig(
         settings.string("analysis.loss-column", COLUMN),
         settings.choice("analysis.model-size", ModelSize.class),
         settings.number("analysis.huber-delta", POSITIVE),
+        settings.choice("analysis.interval", IntervalMethod.class),
         settings.intValue("analysis.bootstrap.resamples", RESAMPLES),
         settings.number("analysis.bootstrap.level", LEVEL),
         settings.integer("analysis.seed", Check.any()),
@@ -95,6 +99,7 @@ public record AnalysisConfig(
         lossColumn,
         modelSize,
         huberDelta,
+        interval,
         n,
         level,
         seed,

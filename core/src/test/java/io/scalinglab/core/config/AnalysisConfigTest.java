@@ -28,6 +28,7 @@ class AnalysisConfigTest {
     assertEquals("val_loss_mean5", a.lossColumn());
     assertEquals(ModelSize.NON_EMBEDDING, a.modelSize());
     assertEquals(1e-3, a.huberDelta());
+    assertEquals(IntervalMethod.T, a.interval());
     assertEquals(1000, a.resamples());
     assertEquals(0.95, a.level());
     assertEquals(1, a.holdout());
@@ -44,6 +45,16 @@ class AnalysisConfigTest {
     assertEquals(TheoryError.ROOT, a.error());
     assertEquals(0.5, a.error().factor());
     assertEquals(ModelSize.TOTAL, a.modelSize());
+    assertEquals(
+        IntervalMethod.BOOTSTRAP,
+        AnalysisConfig.of(ConfigFiles.overrides("analysis.interval=bootstrap")).interval());
+    ConfigException interval =
+        assertThrows(
+            ConfigException.class,
+            () -> AnalysisConfig.of(ConfigFiles.overrides("analysis.interval=wald")));
+    assertTrue(
+        interval.getMessage().contains("analysis.interval is invalid: must be one of t, bootstrap"),
+        interval.getMessage());
 
     ConfigException e =
         assertThrows(
@@ -71,6 +82,9 @@ class AnalysisConfigTest {
     }
     for (ModelSize m : ModelSize.values()) {
       assertEquals(m, ModelSize.parse(m.key()));
+    }
+    for (IntervalMethod m : IntervalMethod.values()) {
+      assertEquals(m, IntervalMethod.parse(m.key()));
     }
   }
 }
