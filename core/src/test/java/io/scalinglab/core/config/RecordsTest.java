@@ -23,6 +23,7 @@ class RecordsTest {
         source(List.of("a")),
         TokenizerName.GPT2,
         valFraction,
+        0,
         1,
         fractions,
         List.of(),
