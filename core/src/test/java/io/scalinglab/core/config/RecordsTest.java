@@ -49,6 +49,22 @@ class RecordsTest {
   }
 
   @Test
+  void valDocumentsIsACountOrZero() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DatasetConfig.fromConfig(
+                    com.typesafe.config.ConfigFactory.parseString("dataset.val-documents = -1")));
+    assertEquals(true, e.getMessage().contains("'-1' in dataset.val-documents is invalid"));
+    assertEquals(
+        4000,
+        DatasetConfig.fromConfig(
+                com.typesafe.config.ConfigFactory.parseString("dataset.val-documents = 4000"))
+            .valDocuments());
+  }
+
+  @Test
   void sparkConfIsCopiedUnmodifiableAndSorted() {
     Map<String, String> conf = new HashMap<>(Map.of("spark.b", "2", "spark.a", "1"));
     SparkSettings spark = new SparkSettings("local[*]", "app", "", conf);
