@@ -196,7 +196,8 @@ final class TrainLoop {
     }
     if (status.equals("done") && reason == null && t.stop() == StopRule.CONVERGED) {
       log.accept(
-          runId
+          "WARNING run "
+              + runId
               + " reached train.max-steps = "
               + t.maxSteps()
               + " with its validation loss still improving: raise train.max-steps to let it"

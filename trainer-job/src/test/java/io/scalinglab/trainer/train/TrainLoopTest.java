@@ -89,6 +89,16 @@ class TrainLoopTest {
         Regime.IMPROVING,
         Regime.of(val, 2, 0.01),
         "the same history, read at its end, is still improving");
+
+    double[] falling = {3.0, 2.9, 2.8, 2.7, 2.6, 2.5, 2.4, 2.3, 2.2, 2.1, 2.0, 1.9};
+    List<String> capped = new ArrayList<>();
+    TrainLoop.Outcome cap =
+        scripted(tmp.resolve("f"), common + "train.stop = converged", falling, capped);
+    assertEquals(12, cap.step());
+    assertEquals(null, cap.reason());
+    assertTrue(
+        capped.stream().anyMatch(l -> l.startsWith("WARNING run r reached train.max-steps = 12")),
+        capped.toString());
   }
 
   /** Trains the tiny model under {@code hocon} with validation losses {@code val} in turn. */
