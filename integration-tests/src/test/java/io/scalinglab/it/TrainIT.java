@@ -107,6 +107,42 @@ class TrainIT {
     assertEquals(r.steps(), again.steps(), "a finished run is not trained again");
   }
 
+  @Test
+  void aConvergedRunStopsAndItsActivationsSayWhatTheSplitLacked() throws Exception {
+    RunSpec s =
+        spec(
+            "train.stop=converged",
+            "train.max-steps=200",
+            "train.decay-steps=200",
+            "train.eval-interval=5",
+            "train.patience=2",
+            "train.min-delta=0.5", // coarse, so the plateau comes within a few evaluations
+            "train.activations.documents=100000",
+            "train.activations.layers=[h_final, ln_f]");
+    List<String> log = new ArrayList<>();
+    RunResult r = new Trainer(store, s, log::add).run();
+    assertEquals("done", r.status());
+    assertTrue(r.steps() < 200, "stopped by convergence at step " + r.steps());
+    assertTrue(r.reason().startsWith("converged"), r.reason());
+    JsonNode result = store.readJson(new Path(s.runDir(), "result.json"));
+    assertEquals("converged", result.path("regime").asText());
+    assertEquals(
+        (double) r.tokensSeen() / s.subsetTokens(), result.path("epochs").asDouble(), 1e-12);
+    assertEquals(
+        (double) r.tokensSeen() / r.paramsTotal(),
+        result.path("tokens_per_param").asDouble(),
+        1e-12);
+    for (String layer : List.of("h_final", "ln_f")) {
+      JsonNode side = store.readJson(new Path(s.runDir(), "activations/" + layer + ".json"));
+      int used = side.path("documents_used").asInt();
+      assertEquals(100000, side.path("documents_asked").asInt());
+      assertTrue(used > 0 && used < 100000, "the split's documents: " + used);
+      assertTrue(side.path("warning").asText().contains("dataset.val-documents"), side.toString());
+      assertEquals(used * 8L, side.path("points").asLong(), "8 positions per document");
+    }
+    assertTrue(log.stream().anyMatch(l -> l.startsWith("WARNING")), log.toString());
+  }
+
   /** On 2 threads the kernel trains each batch as 2 shards; their sum must not vary either. */
   @ParameterizedTest(name = "train.threads={0}")
   @ValueSource(ints = {1, 2})

@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  * @param source where the corpus is read from
  * @param tokenizer tokenizer the corpus is prepared with
  * @param valFraction share of documents in the validation split, in (0, 1)
+ * @param valDocuments least number of documents in the validation split; 0 leaves it to {@code
+ *     valFraction}
  * @param seed seed of the document hash behind the split and the shuffled document order
  * @param subsetFractions nested training subsets as fractions in (0, 1] of the training tokens
  * @param subsetTokens nested training subsets as absolute token counts, each > 0
@@ -25,6 +27,7 @@ public record DatasetConfig(
     SourceConfig source,
     TokenizerName tokenizer,
     double valFraction,
+    int valDocuments,
     long seed,
     List<Double> subsetFractions,
     List<Long> subsetTokens,
@@ -34,6 +37,7 @@ public record DatasetConfig(
   static final Check<String> NAME =
       Check.matching(Pattern.compile("[A-Za-z0-9._-]+"), "letters, digits, '.', '_' and '-'");
   static final Check<Double> VAL_FRACTION = Check.interval(0, false, 1, false);
+  static final Check<Long> VAL_DOCUMENTS = Check.between(0, Integer.MAX_VALUE);
   static final Check<Double> SUBSET_FRACTION = Check.interval(0, false, 1, true);
   static final Check<Long> SUBSET_TOKENS = Check.atLeast(1);
   static final Check<Double> MAX_SKIPPED_SHARE = Check.interval(0, true, 1, true);
@@ -46,6 +50,7 @@ public record DatasetConfig(
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(tokenizer, "tokenizer");
     VAL_FRACTION.require("dataset.val-fraction", valFraction);
+    VAL_DOCUMENTS.require("dataset.val-documents", (long) valDocuments);
     subsetFractions = List.copyOf(Objects.requireNonNull(subsetFractions, "subsetFractions"));
     subsetFractions.forEach(f -> SUBSET_FRACTION.require("dataset.subsets.fractions", f));
     subsetTokens = List.copyOf(Objects.requireNonNull(subsetTokens, "subsetTokens"));
@@ -67,6 +72,7 @@ public record DatasetConfig(
         SourceConfig.from(settings),
         settings.choice("dataset.tokenizer", TokenizerName.class),
         settings.number("dataset.val-fraction", VAL_FRACTION),
+        settings.intValue("dataset.val-documents", VAL_DOCUMENTS),
         settings.integer("dataset.seed", Check.any()),
         settings.numberList("dataset.subsets.fractions", SUBSET_FRACTION),
         settings.integerList("dataset.subsets.tokens", SUBSET_TOKENS),

@@ -1,7 +1,13 @@
 package io.scalinglab.core.config;
 
 import com.typesafe.config.Config;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /** How one run trains ({@code train} in reference.conf): data, optimizer, evaluation, output. */
 public record TrainSettings(
@@ -21,7 +27,9 @@ public record TrainSettings(
     double gradClip,
     int evalInterval,
     int evalBatches,
-    int earlyStopPatience,
+    StopRule stop,
+    int patience,
+    double minDelta,
     int checkpointInterval,
     int keepCheckpoints,
     int logInterval,
@@ -37,50 +45,173 @@ public record TrainSettings(
   static final Check<Double> NON_NEG = Check.interval(0, true, Double.MAX_VALUE, true);
   static final Check<Double> BETA = Check.interval(0, true, 1, false);
   static final Check<String> NAME =
-      Check.matching(java.util.regex.Pattern.compile("[A-Za-z0-9._-]+"), "letters, digits, . _ -");
+      Check.matching(Pattern.compile("[A-Za-z0-9._-]+"), "letters, digits, . _ -");
 
-  /** What to collect for the ID job after training. */
-  public record Activations(int documents, int perDocument, int maxVectors, List<String> layers) {}
+  /** The hidden states a model of {@code n} layers can give, as the messages list them. */
+  static final String LAYER_RULE = "emb, h_0 … h_<n-layer − 1>, h_final, ln_f or all";
+
+  static final Check<String> LAYER =
+      Check.matching(Pattern.compile("emb|h_(0|[1-9][0-9]{0,8})|h_final|ln_f|all"), LAYER_RULE);
+
+  /**
+   * What to collect for the ID job after training.
+   *
+   * @param documents validation documents asked for
+   * @param perDocument token vectors kept per document
+   * @param maxVectors cap on the vectors of one layer
+   * @param layers hidden-state names as written ({@code all} not yet expanded)
+   */
+  public record Activations(int documents, int perDocument, int maxVectors, List<String> layers) {
+    public Activations {
+      layers = List.copyOf(layers);
+    }
+
+    /**
+     * The hidden states to write for a model of {@code nLayer} blocks, in the order given, each
+     * once: {@code all} becomes {@code emb}, {@code h_0} … {@code h_<nLayer − 1>}, {@code ln_f}.
+     *
+     * @throws IllegalArgumentException for an {@code h_i} with {@code i ≥ nLayer} (the config check
+     *     at load rules it out)
+     */
+    public List<String> layersFor(int nLayer) {
+      Set<String> out = new LinkedHashSet<>();
+      for (String name : layers) {
+        if (name.equals("all")) {
+          out.add("emb");
+          for (int i = 0; i < nLayer; i++) {
+            out.add("h_" + i);
+          }
+          out.add("ln_f");
+        } else if (blockIndex(name) >= nLayer) {
+          throw new IllegalArgumentException(
+              "hidden state " + name + " needs more than " + nLayer + " layers");
+        } else {
+          out.add(name);
+        }
+      }
+      return List.copyOf(out);
+    }
+  }
+
+  /** The block index of {@code h_<i>}, or -1 for any other name. */
+  static int blockIndex(String name) {
+    return name.matches("h_[0-9]+") ? Integer.parseInt(name.substring(2)) : -1;
+  }
 
   /** The {@code train} section of {@code config}, layered on reference.conf. */
   public static TrainSettings fromConfig(Config config) {
     return from(Settings.withReference(config));
   }
 
-  /** The {@code train} section, read through {@code settings}. */
+  /**
+   * The {@code train} section, read through {@code settings}, with the checks across keys: the stop
+   * rule against the evaluation interval and the step cap, and the activation layers against {@code
+   * model.n-layer} of every model the config trains ({@code sweep.models}, or the model section's
+   * one model).
+   */
   public static TrainSettings from(Settings s) {
-    return new TrainSettings(
-        s.string("train.sweep", NAME),
-        s.string("train.subset", NAME),
-        s.intValue("train.batch-size", POSITIVE),
-        s.intValue("train.grad-accum", POSITIVE),
-        s.intValue("train.max-steps", NON_NEGATIVE),
-        s.number("train.lr", RATE),
-        s.number("train.min-lr", NON_NEG),
-        s.intValue("train.warmup-steps", NON_NEGATIVE),
-        s.intValue("train.decay-steps", POSITIVE),
-        s.number("train.beta1", BETA),
-        s.number("train.beta2", BETA),
-        s.number("train.eps", Check.interval(0, false, 1, true)),
-        s.number("train.weight-decay", NON_NEG),
-        s.number("train.grad-clip", NON_NEG),
-        s.intValue("train.eval-interval", POSITIVE),
-        s.intValue("train.eval-batches", POSITIVE),
-        s.intValue("train.early-stop-patience", NON_NEGATIVE),
-        s.intValue("train.checkpoint-interval", POSITIVE),
-        s.intValue("train.keep-checkpoints", POSITIVE),
-        s.intValue("train.log-interval", POSITIVE),
-        s.integer("train.seed", Check.any()),
-        s.intValue("train.threads", POSITIVE),
-        s.number("train.peak-flops", Check.interval(0, false, Double.MAX_VALUE, true)),
-        s.intValue("train.gpu", Check.atLeast(-1)),
-        new Activations(
-            s.intValue("train.activations.documents", POSITIVE),
-            s.intValue("train.activations.per-document", POSITIVE),
-            s.intValue("train.activations.max-vectors", POSITIVE),
-            s.stringList(
-                "train.activations.layers",
-                Check.matching(
-                    java.util.regex.Pattern.compile("h_final|ln_f"), "h_final or ln_f"))));
+    TrainSettings t =
+        new TrainSettings(
+            s.string("train.sweep", NAME),
+            s.string("train.subset", NAME),
+            s.intValue("train.batch-size", POSITIVE),
+            s.intValue("train.grad-accum", POSITIVE),
+            s.intValue("train.max-steps", NON_NEGATIVE),
+            s.number("train.lr", RATE),
+            s.number("train.min-lr", NON_NEG),
+            s.intValue("train.warmup-steps", NON_NEGATIVE),
+            s.intValue("train.decay-steps", POSITIVE),
+            s.number("train.beta1", BETA),
+            s.number("train.beta2", BETA),
+            s.number("train.eps", Check.interval(0, false, 1, true)),
+            s.number("train.weight-decay", NON_NEG),
+            s.number("train.grad-clip", NON_NEG),
+            s.intValue("train.eval-interval", POSITIVE),
+            s.intValue("train.eval-batches", POSITIVE),
+            s.choice("train.stop", StopRule.class),
+            s.intValue("train.patience", POSITIVE),
+            s.number("train.min-delta", NON_NEG),
+            s.intValue("train.checkpoint-interval", POSITIVE),
+            s.intValue("train.keep-checkpoints", POSITIVE),
+            s.intValue("train.log-interval", POSITIVE),
+            s.integer("train.seed", Check.any()),
+            s.intValue("train.threads", POSITIVE),
+            s.number("train.peak-flops", Check.interval(0, false, Double.MAX_VALUE, true)),
+            s.intValue("train.gpu", Check.atLeast(-1)),
+            new Activations(
+                s.intValue("train.activations.documents", POSITIVE),
+                s.intValue("train.activations.per-document", POSITIVE),
+                s.intValue("train.activations.max-vectors", POSITIVE),
+                s.stringList("train.activations.layers", LAYER)));
+    checkStop(s, t);
+    checkLayers(s, t.activations().layers());
+    return t;
+  }
+
+  /**
+   * A converged run must be able to see {@code patience + 1} evaluations before its cap: the first
+   * evaluation is the reference the next {@code patience} must fail to beat.
+   */
+  private static void checkStop(Settings s, TrainSettings t) {
+    if (t.stop() != StopRule.CONVERGED) {
+      return;
+    }
+    long needed = (long) t.evalInterval() * (t.patience() + 1);
+    if (needed > t.maxSteps()) {
+      throw s.invalid(
+          "train.max-steps",
+          "with train.stop = converged a run can only stop once it has train.patience + 1 = "
+              + (t.patience() + 1)
+              + " evaluations every train.eval-interval = "
+              + t.evalInterval()
+              + " steps, "
+              + needed
+              + " steps; raise train.max-steps to at least "
+              + needed
+              + ", or lower train.eval-interval or train.patience");
+    }
+  }
+
+  /** Each {@code h_i} must exist in every model the config trains. */
+  private static void checkLayers(Settings s, List<String> layers) {
+    int base = s.intValue("model.n-layer", POSITIVE);
+    List<Map<String, String>> models = s.objectList("sweep.models", "model");
+    Set<Integer> depths = new TreeSet<>();
+    List<String> where = new ArrayList<>();
+    if (models.isEmpty()) {
+      depths.add(base);
+    }
+    for (int i = 0; i < models.size(); i++) {
+      String text = models.get(i).get("n-layer");
+      int depth = text == null ? base : parseDepth(text, base);
+      depths.add(depth);
+      where.add("sweep.models[" + i + "] has " + depth);
+    }
+    int shallowest = depths.iterator().next();
+    for (String name : layers) {
+      if (blockIndex(name) >= shallowest) {
+        throw s.invalid(
+            "train.activations.layers",
+            name
+                + " is not a block of a "
+                + shallowest
+                + "-layer model ("
+                + (where.isEmpty()
+                    ? "model.n-layer = " + base
+                    : String.join(", ", where) + " layers")
+                + "); allowed: emb, h_0 … h_"
+                + (shallowest - 1)
+                + ", h_final, ln_f or all");
+      }
+    }
+  }
+
+  /** A sweep model's n-layer; a malformed one is left to the model section's own check. */
+  private static int parseDepth(String text, int fallback) {
+    try {
+      return Integer.parseInt(text.strip());
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
   }
 }

@@ -76,6 +76,32 @@ class ConfigFilesTest {
   }
 
   @Test
+  void paperSweepsCollectActivationsAsThePaperAndStopWhenConverged() {
+    Path sweeps = CONFIGS.resolve("sweeps");
+    for (String corpus : List.of("owt", "tinystories", "stack-sql")) {
+      for (String axis : List.of("data", "model")) {
+        String name = corpus + "-" + axis + "-scaling.conf";
+        ScalinglabConfig c = ConfigFiles.load(List.of(sweeps.resolve(name)));
+        TrainSettings.Activations a = TrainSettings.fromConfig(c.resolved()).activations();
+        assertEquals(4000, a.documents(), name);
+        assertEquals(32, a.perDocument(), name);
+        assertEquals(1_000_000, a.maxVectors(), name);
+        assertEquals(4000, c.dataset().valDocuments(), name);
+        IdConfig id = IdConfig.fromConfig(c.resolved());
+        assertEquals(3600, id.paper().batchSize(), name);
+        assertEquals(1_000_000, id.paper().maxPoints(), name);
+        StopRule stop = TrainSettings.fromConfig(c.resolved()).stop();
+        assertEquals(axis.equals("data") ? StopRule.CONVERGED : StopRule.STEPS, stop, name);
+      }
+    }
+    ScalinglabConfig cpu =
+        ConfigFiles.load(List.of(sweeps.resolve("cpu").resolve("tinystories-data-scaling.conf")));
+    TrainSettings t = TrainSettings.fromConfig(cpu.resolved());
+    assertEquals(StopRule.CONVERGED, t.stop(), "a data axis trains until converged");
+    assertTrue(t.maxSteps() >= 10_000, "a cap that lets the full subset reach its regime");
+  }
+
+  @Test
   void testbedSweepsHaveTheIssuesShapes() {
     for (String name : List.of("manifold-sphere.conf", "manifold-sphere-cluster.conf")) {
       ScalinglabConfig c = ConfigFiles.load(List.of(CONFIGS.resolve("sweeps").resolve(name)));

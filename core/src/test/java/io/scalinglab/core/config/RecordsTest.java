@@ -23,6 +23,7 @@ class RecordsTest {
         source(List.of("a")),
         TokenizerName.GPT2,
         valFraction,
+        0,
         1,
         fractions,
         List.of(),
@@ -45,6 +46,22 @@ class RecordsTest {
     assertEquals(List.of(0.5), dataset.subsetFractions());
     assertThrows(UnsupportedOperationException.class, () -> dataset.subsetFractions().add(1.0));
     assertThrows(UnsupportedOperationException.class, () -> dataset.subsetTokens().add(1L));
+  }
+
+  @Test
+  void valDocumentsIsACountOrZero() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                DatasetConfig.fromConfig(
+                    com.typesafe.config.ConfigFactory.parseString("dataset.val-documents = -1")));
+    assertEquals(true, e.getMessage().contains("'-1' in dataset.val-documents is invalid"));
+    assertEquals(
+        4000,
+        DatasetConfig.fromConfig(
+                com.typesafe.config.ConfigFactory.parseString("dataset.val-documents = 4000"))
+            .valDocuments());
   }
 
   @Test

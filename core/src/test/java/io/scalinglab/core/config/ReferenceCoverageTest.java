@@ -48,6 +48,7 @@ class ReferenceCoverageTest {
     assertEquals("corpus", dataset.name());
     assertEquals(TokenizerName.GPT2, dataset.tokenizer());
     assertEquals(0.0005, dataset.valFraction());
+    assertEquals(0, dataset.valDocuments());
     assertEquals(2357, dataset.seed());
     assertEquals(List.of(0.01, 0.1, 1.0), dataset.subsetFractions());
     assertEquals(List.of(), dataset.subsetTokens());

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.scalinglab.core.error.ConfigException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TrainSettingsTest {
@@ -17,7 +18,99 @@ class TrainSettingsTest {
     ReferenceConfig ref = ReferenceConfig.get();
     java.util.SortedSet<String> declared = new java.util.TreeSet<>(ref.leafPaths("model"));
     declared.addAll(ref.leafPaths("train"));
+    declared.add("sweep.models"); // the layer check reads every model's n-layer
     assertEquals(declared, new java.util.TreeSet<>(s.pathsRead()));
+  }
+
+  @Test
+  void stopRuleDefaultsToStepsWithPatienceAndMinDelta() {
+    TrainSettings t = TrainSettings.fromConfig(ConfigFactory.empty());
+    assertEquals(StopRule.STEPS, t.stop());
+    assertEquals(5, t.patience());
+    assertEquals(0.001, t.minDelta());
+    TrainSettings c =
+        TrainSettings.fromConfig(
+            ConfigFactory.parseString("train { stop = converged, patience = 3, min-delta = 0 }"));
+    assertEquals(StopRule.CONVERGED, c.stop());
+    assertEquals(3, c.patience());
+    assertEquals(0.0, c.minDelta());
+  }
+
+  @Test
+  void badStopSettingsNameKeyValueAndWhatIsAllowed() {
+    assertMessage("train.stop = early", "'early' in train.stop is invalid", "steps, converged");
+    assertMessage("train.patience = 0", "'0' in train.patience is invalid");
+    assertMessage("train.min-delta = -0.1", "'-0.1' in train.min-delta is invalid");
+    // 4 evaluations 250 steps apart do not fit in 900 steps
+    assertMessage(
+        "train { stop = converged, patience = 3, eval-interval = 250, max-steps = 900 }",
+        "'900' in train.max-steps is invalid",
+        "train.patience + 1 = 4",
+        "at least 1000");
+    assertEquals(
+        1000,
+        TrainSettings.fromConfig(
+                ConfigFactory.parseString(
+                    "train { stop = converged, patience = 3, eval-interval = 250,"
+                        + " max-steps = 1000 }"))
+            .maxSteps());
+    // a fixed budget evaluates at its last step whatever the interval
+    assertEquals(
+        StopRule.STEPS,
+        TrainSettings.fromConfig(
+                ConfigFactory.parseString("train { eval-interval = 5000, max-steps = 10 }"))
+            .stop());
+  }
+
+  @Test
+  void activationLayersAreCheckedAgainstEveryModelsDepth() {
+    TrainSettings t =
+        TrainSettings.fromConfig(
+            ConfigFactory.parseString(
+                "model.n-layer = 3\ntrain.activations.layers = [emb, h_0, h_2, h_final, ln_f]"));
+    assertEquals(List.of("emb", "h_0", "h_2", "h_final", "ln_f"), t.activations().layers());
+    assertMessage(
+        "model.n-layer = 3\ntrain.activations.layers = [h_3]",
+        "'[\"h_3\"]' in train.activations.layers is invalid",
+        "h_3 is not a block of a 3-layer model (model.n-layer = 3)",
+        "emb, h_0 … h_2, h_final, ln_f or all");
+    assertMessage(
+        "train.activations.layers = [h_final, block_1]",
+        "'block_1' in train.activations.layers[1] is invalid",
+        "emb, h_0 … h_<n-layer − 1>, h_final, ln_f or all");
+    // a sweep: the shallowest model decides, whatever the model section says
+    String sweep =
+        "model.n-layer = 12\nsweep.models = [{n-layer = 2, n-embd = 64}, {n-embd = 128}]\n";
+    assertMessage(
+        sweep + "train.activations.layers = [h_2]",
+        "h_2 is not a block of a 2-layer model",
+        "sweep.models[0] has 2, sweep.models[1] has 12 layers");
+    TrainSettings.fromConfig(ConfigFactory.parseString(sweep + "train.activations.layers = [h_1]"));
+    TrainSettings.fromConfig(
+        ConfigFactory.parseString(
+            "model.n-layer = 2\nsweep.models = [{n-layer = 4}]\n"
+                + "train.activations.layers = [h_3]"));
+  }
+
+  @Test
+  void allExpandsToEmbeddingEveryBlockAndTheFinalLayerNorm() {
+    TrainSettings.Activations a =
+        new TrainSettings.Activations(10, 4, 100, List.of("h_final", "all", "h_1"));
+    assertEquals(
+        List.of("h_final", "emb", "h_0", "h_1", "h_2", "ln_f"), a.layersFor(3), "once each");
+    assertEquals(
+        List.of("h_final"),
+        TrainSettings.fromConfig(ConfigFactory.empty()).activations().layersFor(12));
+  }
+
+  private static void assertMessage(String hocon, String... parts) {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> TrainSettings.fromConfig(ConfigFactory.parseString(hocon)));
+    for (String part : parts) {
+      assertTrue(e.getMessage().contains(part), e.getMessage());
+    }
   }
 
   @Test

@@ -11,9 +11,10 @@ import java.security.NoSuchAlgorithmException;
  *
  * <p>Both come from {@code SHA-256(seed as 8 big-endian bytes || UTF-8 text)}: bytes 0..7 give the
  * split key, bytes 8..15 the order key, so the two are independent. A document goes to validation
- * when {@code (splitKey >>> 11) / 2^53 < valFraction}. Anyone can recompute both with Python's
- * hashlib. Identical documents get identical keys and so always land in the same split, which keeps
- * duplicated text from leaking between train and validation.
+ * when {@code (splitKey >>> 11) / 2^53 < valFraction}, or, with {@code dataset.val-documents = N},
+ * when its key is among the N smallest of the corpus ({@link ValidationSplit}). Anyone can
+ * recompute both with Python's hashlib. Identical documents get identical keys and so always land
+ * in the same split, which keeps duplicated text from leaking between train and validation.
  */
 public final class DocumentKeys {
   private static final double TWO_POW_53 = 9007199254740992.0;

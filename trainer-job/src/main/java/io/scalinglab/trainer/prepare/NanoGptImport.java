@@ -58,6 +58,10 @@ final class NanoGptImport {
     try {
       FileSystem fs = folder.getFileSystem(store.hadoopConf());
       log.accept("importing nanoGPT token files from " + folder);
+      if (config.dataset().valDocuments() > 0) {
+        log.accept(
+            "dataset.val-documents is ignored: a nanoGPT val.bin is the validation split as it is");
+      }
       Split train = copy(fs, trainBin, store, temp, "train", ds.shardTokens(), tokenizer);
       Split val = copy(fs, valBin, store, temp, "val", ds.shardTokens(), tokenizer);
       List<Subsets.Subset> subsets =

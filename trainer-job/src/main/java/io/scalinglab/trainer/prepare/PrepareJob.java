@@ -76,14 +76,17 @@ public final class PrepareJob {
     Tokenizer tokenizer = Tokenizers.forName(tokenizerName);
     JavaRDD<PreparedDoc> prepared =
         CorpusSource.read(spark, ds.source(), input, minPartitions)
-            .mapPartitions(tokenize(tokenizer, ds.seed(), ds.valFraction()))
+            .mapPartitions(tokenize(tokenizer, ds.seed()))
             .persist(StorageLevel.MEMORY_AND_DISK());
     Path temp = null;
     try {
       log.accept("tokenizing with " + tokenizerName + " on " + cores + " Spark core(s)" + " ...");
+      ValidationSplit split = validationSplit(ds, prepared, log);
       PrepareStats stats =
           unwrapSparkFailure(
-              () -> prepared.aggregate(new PrepareStats(), PrepareStats::add, PrepareStats::merge));
+              () ->
+                  prepared.aggregate(
+                      new PrepareStats(), (s, d) -> s.add(d, split), PrepareStats::merge));
       check(ds, input, stats);
       log.accept(summary(stats));
       List<Subsets.Subset> subsets =
@@ -92,9 +95,9 @@ public final class PrepareJob {
       temp = store.newTempDir(dir);
       HadoopConf conf = new HadoopConf(store.hadoopConf());
       List<ShardEntry> train =
-          writeSplit(prepared, false, stats.trainTokens, ds.shardTokens(), conf, temp);
+          writeSplit(prepared, split, false, stats.trainTokens, ds.shardTokens(), conf, temp);
       List<ShardEntry> val =
-          writeSplit(prepared, true, stats.valTokens, ds.shardTokens(), conf, temp);
+          writeSplit(prepared, split, true, stats.valTokens, ds.shardTokens(), conf, temp);
       log.accept("wrote " + train.size() + " train and " + val.size() + " validation shard(s)");
 
       ObjectNode manifest =
@@ -132,8 +135,11 @@ public final class PrepareJob {
         unwrapSparkFailure(
             () ->
                 CorpusSource.read(spark, ds.source(), input, minPartitions)
-                    .mapPartitions(tokenize(tokenizer, ds.seed(), ds.valFraction()))
-                    .aggregate(new PrepareStats(), PrepareStats::add, PrepareStats::merge));
+                    .mapPartitions(tokenize(tokenizer, ds.seed()))
+                    .aggregate(
+                        new PrepareStats(),
+                        (s, d) -> s.add(d, ValidationSplit.ofFraction(ds.valFraction())),
+                        PrepareStats::merge));
     return new TokenCounts(
         stats.documents(), stats.trainTokens + stats.valTokens, stats.textBytes, input.bytes());
   }
@@ -149,7 +155,7 @@ public final class PrepareJob {
   /**
    * The dataset's id: its name and a hash of every setting that changes the prepared tokens. The
    * tokenizer is left out because it is the next folder level; the partition count is left out
-   * because the output does not depend on it.
+   * because the output does not depend on it; {@code val-documents} counts only when it is set.
    */
   public static String datasetId(ScalinglabConfig config) {
     ObjectNode section;
@@ -160,11 +166,45 @@ public final class PrepareJob {
     }
     section.remove("tokenizer");
     section.remove("partitions");
+    if (config.dataset().valDocuments() == 0) {
+      // off: the ids of datasets prepared before the key existed stay the same
+      section.remove("val-documents");
+    }
     return config.dataset().name() + "-" + Ids.hash(Ids.canonicalJson(section), 10);
   }
 
+  /**
+   * The validation split: {@code dataset.val-fraction}'s documents, and with {@code
+   * dataset.val-documents = N} at least the N documents of smallest split key. Finding the N-th
+   * smallest key is one pass in which each partition keeps its N smallest and the driver merges
+   * them: N numbers on the driver, never the documents.
+   */
+  static ValidationSplit validationSplit(
+      DatasetConfig ds, JavaRDD<PreparedDoc> docs, Consumer<String> log) {
+    int n = ds.valDocuments();
+    if (n == 0) {
+      return ValidationSplit.ofFraction(ds.valFraction());
+    }
+    List<Long> smallest =
+        unwrapSparkFailure(
+            () ->
+                docs.filter(PreparedDoc::isDocument)
+                    .map(d -> ValidationSplit.rank(d.splitKey))
+                    .takeOrdered(n));
+    long maxRank = smallest.isEmpty() ? -1 : smallest.get(smallest.size() - 1);
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "dataset.val-documents = %,d: the validation split takes at least the %,d documents"
+                + " with the smallest split keys, besides dataset.val-fraction = %s",
+            n,
+            n,
+            ds.valFraction()));
+    return new ValidationSplit(ds.valFraction(), maxRank);
+  }
+
   private static org.apache.spark.api.java.function.FlatMapFunction<Iterator<Record>, PreparedDoc>
-      tokenize(Tokenizer tokenizer, long seed, double valFraction) {
+      tokenize(Tokenizer tokenizer, long seed) {
     return records -> {
       DocumentKeys keys = new DocumentKeys(seed);
       return new Iterator<PreparedDoc>() {
@@ -182,10 +222,7 @@ public final class PrepareJob {
           String text = ((Document) r).text();
           DocumentKeys.Keys k = keys.of(text);
           return PreparedDoc.document(
-              k.isValidation(valFraction),
-              k.orderKey(),
-              packLe(tokenizer.encodeDocument(text)),
-              k.utf8Bytes());
+              k.splitKey(), k.orderKey(), packLe(tokenizer.encodeDocument(text)), k.utf8Bytes());
         }
       };
     };
@@ -238,13 +275,17 @@ public final class PrepareJob {
           inputs,
           String.format(
               Locale.ROOT,
-              "the %s split is empty (%d documents, dataset.val-fraction = %s)",
+              "the %s split is empty (%d documents, dataset.val-fraction = %s,"
+                  + " dataset.val-documents = %d)",
               empty,
               stats.documents(),
-              ds.valFraction()),
+              ds.valFraction(),
+              ds.valDocuments()),
           stats.valDocs == 0
-              ? "Raise dataset.val-fraction so that some documents go to validation"
-              : "Lower dataset.val-fraction so that some documents go to training");
+              ? "Raise dataset.val-fraction, or set dataset.val-documents, so that some documents"
+                  + " go to validation"
+              : "Lower dataset.val-fraction and dataset.val-documents so that some documents go to"
+                  + " training");
     }
   }
 
@@ -264,6 +305,7 @@ public final class PrepareJob {
 
   private static List<ShardEntry> writeSplit(
       JavaRDD<PreparedDoc> prepared,
+      ValidationSplit valSplit,
       boolean validation,
       long tokens,
       long shardTokens,
@@ -275,7 +317,7 @@ public final class PrepareJob {
         unwrapSparkFailure(
             () ->
                 prepared
-                    .filter(d -> d.isDocument() && d.validation == validation)
+                    .filter(d -> d.isDocument() && valSplit.contains(d.splitKey) == validation)
                     .mapToPair(d -> new Tuple2<>(d.orderKey, d.tokens))
                     .repartitionAndSortWithinPartitions(new UniformKeyPartitioner(shards))
                     .mapPartitionsWithIndex(new ShardWriter(conf, folder.toString(), split), false)

@@ -22,9 +22,9 @@ final class PrepareStats implements Serializable {
   /** The smallest detail seen per reason, so the example is the same whatever the partitioning. */
   final TreeMap<String, String> examples = new TreeMap<>();
 
-  PrepareStats add(PreparedDoc d) {
+  PrepareStats add(PreparedDoc d, ValidationSplit split) {
     if (d.isDocument()) {
-      if (d.validation) {
+      if (split.contains(d.splitKey)) {
         valDocs++;
         valTokens += d.tokenCount();
       } else {

@@ -74,7 +74,7 @@ final class RunTask implements Function<String, String> {
         gpu == null ? "" : " on GPU " + gpu);
     RunResult r;
     try {
-      r = new Trainer(store, spec, LOG::info, listener, tokenCache()).run();
+      r = new Trainer(store, spec, RunTask::log, listener, tokenCache()).run();
     } catch (RuntimeException | Error e) {
       metrics.failed();
       throw e;
@@ -82,6 +82,19 @@ final class RunTask implements Function<String, String> {
     listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
     removeLeftovers(store, spec);
     return r.toJson().toString();
+  }
+
+  /**
+   * One line of a run's log: a warning (a line starting {@code "WARNING "}, such as a validation
+   * split smaller than the activations ask for) at WARN, so the console of a sweep, which shows
+   * only warnings of the executors' loggers, shows it; the rest at INFO.
+   */
+  private static void log(String line) {
+    if (line.startsWith("WARNING ")) {
+      LOG.warn(line.substring("WARNING ".length()));
+    } else {
+      LOG.info(line);
+    }
   }
 
   /**

@@ -275,6 +275,9 @@ final class SweepState {
           Tables.real("val_loss_final"),
           Tables.real("val_loss_best"),
           Tables.real("val_loss_mean5"),
+          Tables.real("epochs"),
+          Tables.real("tokens_per_param"),
+          Tables.text("regime"),
           Tables.real("tokens_per_second"),
           Tables.real("mfu"),
           Tables.real("wall_seconds"),
@@ -315,6 +318,9 @@ final class SweepState {
             real(r, "val_loss_final"),
             real(r, "val_loss_best"),
             real(r, "val_loss_mean5"),
+            real(r, "epochs"),
+            real(r, "tokens_per_param"),
+            text(r, "regime"),
             real(r, "tokens_per_second"),
             real(r, "mfu"),
             real(r, "wall_seconds"),
@@ -326,6 +332,10 @@ final class SweepState {
 
   private static Double real(JsonNode r, String field) {
     return r == null || !r.hasNonNull(field) ? null : r.path(field).asDouble();
+  }
+
+  private static String text(JsonNode r, String field) {
+    return r == null || !r.hasNonNull(field) ? null : r.path(field).asText();
   }
 
   synchronized List<String> failures() {

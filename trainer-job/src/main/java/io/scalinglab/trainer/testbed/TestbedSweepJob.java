@@ -79,6 +79,9 @@ public final class TestbedSweepJob {
           Tables.real("val_loss_final"),
           Tables.real("val_loss_best"),
           Tables.real("val_loss_mean5"),
+          Tables.real("epochs"),
+          Tables.real("tokens_per_param"),
+          Tables.text("regime"),
           Tables.real("wall_seconds"),
           Tables.text("run_dir"));
 
@@ -242,6 +245,9 @@ public final class TestbedSweepJob {
             real(r, "val_loss_final"),
             real(r, "val_loss_best"),
             real(r, "val_loss_mean5"),
+            real(r, "epochs"),
+            real(r, "tokens_per_param"),
+            r == null || !r.hasNonNull("regime") ? null : r.path("regime").asText(),
             real(r, "wall_seconds"),
             s.runDir().toString()
           });

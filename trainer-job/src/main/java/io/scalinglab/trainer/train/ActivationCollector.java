@@ -7,11 +7,11 @@ import io.scalinglab.core.format.Npy;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
-import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.LanguageModel;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
@@ -22,8 +22,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * Collects hidden states for the ID job after training, the paper's protocol made configurable
  * ({@code embeddings.py} of the authors' code): the first validation documents, each truncated to
  * the context length; per document a seeded shuffle keeps at most {@code per-document} token
- * vectors; a global cap. Written as {@code activations/<layer>.npy} (float32, points × width) with
- * a JSON sidecar saying what was sampled.
+ * vectors; a global cap. Every layer asked for ({@code train.activations.layers}: {@code emb},
+ * {@code h_i}, {@code h_final}, {@code ln_f}, {@code all}) comes from the same forward pass of each
+ * document at the same positions, and is written as {@code activations/<layer>.npy} (float32,
+ * points × width) with a JSON sidecar saying what was sampled and what was asked.
  *
  * <p>Documents shorter than the context are padded with EOT after their end; the model is causal,
  * so padding never changes the vectors of real positions, and only those are kept.
@@ -32,6 +34,9 @@ final class ActivationCollector {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private ActivationCollector() {}
+
+  /** The positions sampled in each document, shared by every layer, and their total. */
+  record Sample(int[][] positions, int rows) {}
 
   static void collect(
       ResultsStore store,
@@ -42,47 +47,62 @@ final class ActivationCollector {
     TrainSettings.Activations a = spec.train().activations();
     int block = spec.model().blockSize();
     int width = spec.model().nEmbd();
+    List<String> layers = a.layersFor(spec.model().nLayer());
     List<int[]> docs = val.documents(a.documents(), block); // cut to the context below anyway
+    long pointsAsked = Math.min((long) a.documents() * a.perDocument(), a.maxVectors());
+    String shortfall = shortfall(a.documents(), docs.size());
+    if (shortfall != null) {
+      log.accept("WARNING run " + spec.runId() + ": " + shortfall);
+    }
     if (docs.isEmpty()) {
       log.accept("no validation documents: no activations collected");
       return;
     }
-    for (String layer : a.layers()) {
-      String node = layer.equals("ln_f") ? Gpt.FINAL_LN : Gpt.FINAL_BLOCK;
-      SplittableRandom rnd = new SplittableRandom(spec.train().seed() ^ 0x5DEECE66DL);
-      List<float[]> vectors = new ArrayList<>();
-      List<int[]> origin = new ArrayList<>(); // (document, position)
-      for (int d = 0; d < docs.size() && vectors.size() < a.maxVectors(); d++) {
-        int[] doc = docs.get(d);
-        int len = Math.min(doc.length, block);
-        int[] x = new int[block];
-        Arrays.fill(x, val.eot());
-        System.arraycopy(doc, 0, x, 0, len);
-        INDArray h = gpt.hidden(x, node); // [block, width]
-        int[] positions = shuffledPrefix(rnd, len, a.perDocument());
-        for (int pos : positions) {
-          if (vectors.size() >= a.maxVectors()) {
-            break;
-          }
-          vectors.add(h.getRow(pos).toFloatVector());
-          origin.add(new int[] {d, pos});
+    Sample sample = sample(docs, block, a, spec.train().seed());
+    Map<String, float[]> flat = new LinkedHashMap<>();
+    for (String layer : layers) {
+      flat.put(layer, new float[Math.multiplyExact(sample.rows(), width)]);
+    }
+    int row = 0;
+    for (int d = 0; d < sample.positions().length; d++) {
+      int[] positions = sample.positions()[d];
+      if (positions.length == 0) {
+        continue;
+      }
+      int[] doc = docs.get(d);
+      int[] x = new int[block];
+      Arrays.fill(x, val.eot());
+      System.arraycopy(doc, 0, x, 0, Math.min(doc.length, block));
+      Map<String, INDArray> hidden = gpt.hiddenStates(x, layers); // one pass, [block, width] each
+      for (String layer : layers) {
+        INDArray h = hidden.get(layer);
+        float[] into = flat.get(layer);
+        for (int i = 0; i < positions.length; i++) {
+          float[] v = h.getRow(positions[i]).toFloatVector();
+          System.arraycopy(v, 0, into, (row + i) * width, width);
         }
       }
-      float[] flat = new float[vectors.size() * width];
-      for (int i = 0; i < vectors.size(); i++) {
-        System.arraycopy(vectors.get(i), 0, flat, i * width, width);
-      }
-      Path dir = new Path(spec.runDir(), "activations");
-      int rows = vectors.size();
+      row += positions.length;
+    }
+    Path dir = new Path(spec.runDir(), "activations");
+    int rows = sample.rows();
+    for (String layer : layers) {
+      float[] data = flat.get(layer);
       store.writeAtomically(
-          new Path(dir, layer + ".npy"), out -> Npy.writeFloat32(out, flat, rows, width));
+          new Path(dir, layer + ".npy"), out -> Npy.writeFloat32(out, data, rows, width));
       ObjectNode side = JSON.createObjectNode();
       side.put("kind", "activations");
       side.put("run_id", spec.runId());
       side.put("layer", layer);
       side.put("points", rows);
+      side.put("points_asked", pointsAsked);
       side.put("width", width);
-      side.put("documents", docs.size());
+      side.put("documents", docs.size()); // kept for readers of the earlier sidecars
+      side.put("documents_asked", a.documents());
+      side.put("documents_used", docs.size());
+      if (shortfall != null) {
+        side.put("warning", shortfall);
+      }
       side.put("per_document", a.perDocument());
       side.put("max_vectors", a.maxVectors());
       side.put("context", block);
@@ -90,15 +110,60 @@ final class ActivationCollector {
       side.put("params_non_embedding", spec.model().nonEmbeddingParams());
       side.put("n_layer", spec.model().nLayer());
       var pos = side.putArray("positions");
-      for (int[] o : origin) {
-        pos.add(o[1]);
+      for (int[] p : sample.positions()) {
+        for (int at : p) {
+          pos.add(at);
+        }
       }
       Manifests.withProvenance(
           side,
           Provenance.capture(spec.resolvedConfigJson(), Map.of("train.seed", spec.train().seed())));
       store.writeJson(new Path(dir, layer + ".json"), side);
-      log.accept("collected " + rows + " activation vectors of " + layer + " for the ID job");
     }
+    log.accept(
+        String.format(
+            Locale.ROOT,
+            "collected %,d activation vectors (of %,d asked) from %,d validation documents for the"
+                + " ID job: %s",
+            rows,
+            pointsAsked,
+            docs.size(),
+            String.join(", ", layers)));
+  }
+
+  /**
+   * The warning for a validation split with fewer documents than asked, or null if it has enough.
+   */
+  static String shortfall(int asked, int had) {
+    if (had >= asked) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "asked %,d validation documents, had %,d: the ID comes from fewer points than asked; set"
+            + " dataset.val-documents = %d (and prepare again) to put that many documents in the"
+            + " validation split, or lower train.activations.documents",
+        asked,
+        had,
+        asked);
+  }
+
+  /**
+   * Per document, the positions kept: a seeded shuffle of its real positions cut to {@code
+   * per-document}, until the cap on all vectors is reached (documents past it keep none).
+   */
+  static Sample sample(List<int[]> docs, int block, TrainSettings.Activations a, long seed) {
+    SplittableRandom rnd = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    int[][] positions = new int[docs.size()][];
+    int rows = 0;
+    for (int d = 0; d < docs.size(); d++) {
+      int len = Math.min(docs.get(d).length, block);
+      int[] p = shuffledPrefix(rnd, len, a.perDocument());
+      int keep = Math.min(p.length, a.maxVectors() - rows);
+      positions[d] = Arrays.copyOf(p, keep);
+      rows += keep;
+    }
+    return new Sample(positions, rows);
   }
 
   /** {@code k} distinct positions of {@code [0, n)} in random order (all of them if k ≥ n). */

@@ -123,7 +123,8 @@ public final class RegressionTrainer {
             (System.nanoTime() - start) / 1e9,
             perSecond,
             Flops.mfu(perSecond, flopsPerSample, t.peakFlops()),
-            p.evals);
+            p.evals,
+            Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
     ObjectNode json = r.toJson();
     json.put("dataset", run.dataset());
     json.set("data", run.describe().deepCopy());

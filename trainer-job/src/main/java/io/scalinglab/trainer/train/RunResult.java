@@ -10,7 +10,9 @@ import java.util.Locale;
 /**
  * What one run produced: status ({@code done} or {@code diverged}, with the reason), steps and
  * tokens, parameter counts, final, best and mean-of-5-lowest validation loss (the paper's reported
- * value), the validation curve, wall time, throughput and MFU.
+ * value), the validation curve, wall time, throughput and MFU, and whether the run measured what
+ * its axis needs: {@link #epochs}, {@link #tokensPerParam} and its {@link Regime} (null in a result
+ * written before regimes were recorded).
  */
 public record RunResult(
     String runId,
@@ -27,7 +29,8 @@ public record RunResult(
     double wallSeconds,
     double tokensPerSecond,
     double mfu,
-    List<double[]> curve) {
+    List<double[]> curve,
+    Regime regime) {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,8 +53,25 @@ public record RunResult(
     o.put("wall_seconds", wallSeconds);
     o.put("tokens_per_second", tokensPerSecond);
     o.put("mfu", mfu);
+    o.put("epochs", epochs());
+    o.put("tokens_per_param", tokensPerParam());
+    if (regime == null) {
+      o.putNull("regime");
+    } else {
+      o.put("regime", regime.key());
+    }
     o.set("curve", Trainer.curve(curve));
     return o;
+  }
+
+  /** Times the run saw its subset: tokens trained / tokens in the subset. */
+  public double epochs() {
+    return subsetTokens > 0 ? (double) tokensSeen / subsetTokens : Double.NaN;
+  }
+
+  /** Tokens trained per parameter: tokens trained / total parameters (embeddings included). */
+  public double tokensPerParam() {
+    return paramsTotal > 0 ? (double) tokensSeen / paramsTotal : Double.NaN;
   }
 
   private static void putNullable(ObjectNode o, String key, Double v) {
@@ -82,22 +102,26 @@ public record RunResult(
         n.path("wall_seconds").asDouble(),
         n.path("tokens_per_second").asDouble(),
         n.path("mfu").asDouble(),
-        curve);
+        curve,
+        n.hasNonNull("regime") ? Regime.parse(n.path("regime").asText()) : null);
   }
 
   /** One line for the console. */
   public String summary() {
     return String.format(
         Locale.ROOT,
-        "%s %s after %d steps, %,d tokens: val loss final %s, best %s, mean of 5 lowest %s;"
-            + " %.0f s, %,.0f tokens/s, MFU %.1f%%%s",
+        "%s %s after %d steps, %,d tokens (%.2f epochs, %.1f tokens/param): val loss final %s,"
+            + " best %s, mean of 5 lowest %s, %s; %.0f s, %,.0f tokens/s, MFU %.1f%%%s",
         runId,
         status,
         steps,
         tokensSeen,
+        epochs(),
+        tokensPerParam(),
         fmt(finalValLoss),
         fmt(Double.isFinite(bestValLoss) ? bestValLoss : null),
         fmt(valLossMean5),
+        regime == null ? "regime unknown" : regime.key(),
         wallSeconds,
         tokensPerSecond,
         100 * mfu,

@@ -2,6 +2,7 @@ package io.scalinglab.trainer.train;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.config.StopRule;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.Gpt;
@@ -18,7 +19,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * first (or resumed) step to its last, the trainer's loss and gradients of each step, global-norm
  * clipping, the divergence check, AdamW at the scheduled rate, evaluation every {@code
  * eval-interval} steps, progress lines, checkpoints with the metrics so far, the listener, and the
- * early stop.
+ * stop once the validation loss has plateaued ({@code train.stop = converged}).
  */
 final class TrainLoop {
   /** What a trainer gives the loop. */
@@ -94,8 +95,9 @@ final class TrainLoop {
   }
 
   /**
-   * Trains from {@code step} to the last step, or to divergence or the early stop; writes the
-   * metrics at the end.
+   * Trains from {@code step} to the last step, or to divergence, or (with {@code train.stop =
+   * converged}) to the first evaluation after which the validation history has plateaued ({@link
+   * Regime#plateaued}); writes the metrics at the end.
    *
    * @param start when the run started in this process ({@link System#nanoTime}), for elapsed time
    */
@@ -110,9 +112,10 @@ final class TrainLoop {
     long loopStart = System.nanoTime();
     int firstStep = step;
     String status = "done";
-    String reason = null;
     long stepStart = loopStart;
-    while (step < t.maxSteps()) {
+    // A run that stopped by convergence but died before its result was written resumes here.
+    String reason = convergedReason(p);
+    while (reason == null && step < t.maxSteps()) {
       double lr = LrSchedule.at(step, optim);
       Gpt.Step s = meanOverMicroBatches(model, step, t.gradAccum());
       double loss = s.loss();
@@ -135,12 +138,7 @@ final class TrainLoop {
       if (step % t.evalInterval() == 0 || last) {
         valLoss = model.validationLoss();
         p.evals.add(new double[] {step, valLoss});
-        if (valLoss < p.best) {
-          p.best = valLoss;
-          p.sinceBest = 0;
-        } else {
-          p.sinceBest++;
-        }
+        p.best = Math.min(p.best, valLoss);
       }
       p.rows.add(
           new double[] {
@@ -170,8 +168,8 @@ final class TrainLoop {
                 units.rateName(),
                 eta));
       }
-      boolean earlyStop = t.earlyStopPatience() > 0 && p.sinceBest >= t.earlyStopPatience();
-      if (step % t.checkpointInterval() == 0 || last || earlyStop) {
+      boolean converged = !Double.isNaN(valLoss) && convergedReason(p) != null;
+      if (step % t.checkpointInterval() == 0 || last || converged) {
         Checkpoints.save(store, runDir, step, params, opt, p.state(), t.keepCheckpoints());
         store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
       }
@@ -190,16 +188,43 @@ final class TrainLoop {
               Flops.mfu(perSecond, units.flopsEach(), t.peakFlops()),
               (now - stepStart) / 1e9));
       stepStart = now;
-      if (earlyStop) {
-        reason = "validation loss did not improve for " + t.earlyStopPatience() + " evaluations";
-        log.accept(runId + " stops early: " + reason);
+      if (converged) {
+        reason = convergedReason(p);
+        log.accept(runId + " stops at step " + step + ", " + reason);
         break;
       }
+    }
+    if (status.equals("done") && reason == null && t.stop() == StopRule.CONVERGED) {
+      log.accept(
+          "WARNING run "
+              + runId
+              + " reached train.max-steps = "
+              + t.maxSteps()
+              + " with its validation loss still improving: raise train.max-steps to let it"
+              + " converge");
     }
     double seconds = (System.nanoTime() - loopStart) / 1e9;
     store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
     return new Outcome(
         step, status, reason, (step - firstStep) * units.perStep() / Math.max(seconds, 1e-9));
+  }
+
+  /**
+   * Why the run stops by {@code train.stop = converged} with the validation history it has, or null
+   * if it goes on (another stop rule, or a history that has not plateaued).
+   */
+  private String convergedReason(Trainer.Progress p) {
+    if (t.stop() != StopRule.CONVERGED
+        || !Regime.plateaued(Regime.losses(p.evals), t.patience(), t.minDelta())) {
+      return null;
+    }
+    return String.format(
+        Locale.ROOT,
+        "converged: the last %d evaluations did not improve the best validation loss %.4f by more"
+            + " than train.min-delta = %s",
+        t.patience(),
+        p.best,
+        t.minDelta());
   }
 
   /**

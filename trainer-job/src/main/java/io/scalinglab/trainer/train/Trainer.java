@@ -204,7 +204,8 @@ public final class Trainer {
             (System.nanoTime() - start) / 1e9,
             tokPerSec,
             Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
-            p.evals);
+            p.evals,
+            Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
     store.writeJson(resultPath, Manifests.withProvenance(r.toJson(), provenance()));
     writeManifest(status, o.reason());
     log.accept(r.summary());
@@ -259,7 +260,6 @@ public final class Trainer {
   static final class Progress {
     long tokensSeen;
     double best = Double.POSITIVE_INFINITY;
-    int sinceBest;
     final List<double[]> evals = new ArrayList<>();
     final List<double[]> rows = new ArrayList<>();
 
@@ -267,7 +267,6 @@ public final class Trainer {
       Map<String, Object> s = new LinkedHashMap<>();
       s.put("tokens_seen", tokensSeen);
       s.put("best_val_loss", best);
-      s.put("since_best", sinceBest);
       List<List<Double>> ev = new ArrayList<>();
       evals.forEach(e -> ev.add(List.of(e[0], e[1])));
       s.put("evals", ev);
@@ -287,7 +286,6 @@ public final class Trainer {
     void restore(Checkpoints.Loaded c) {
       tokensSeen = c.stateLong("tokens_seen");
       best = c.stateDouble("best_val_loss");
-      sinceBest = (int) c.stateLong("since_best");
       JsonNode tree = JSON.valueToTree(c.state());
       for (JsonNode e : tree.path("evals")) {
         evals.add(new double[] {e.get(0).asDouble(), e.get(1).asDouble()});

@@ -7,8 +7,11 @@
  * io.scalinglab.trainer.train.TokenWindows}) over a split's tokens in the heap or memory-mapped
  * from local copies of its shards ({@link io.scalinglab.trainer.train.TokenSource}, {@link
  * io.scalinglab.trainer.train.TokenCache}), the FLOP estimate behind MFU ({@link
- * io.scalinglab.trainer.train.Flops}) and atomic checkpoints in the results store ({@link
- * io.scalinglab.trainer.train.Checkpoints}). Each copies the semantics of nanoGPT's {@code
+ * io.scalinglab.trainer.train.Flops}), atomic checkpoints in the results store ({@link
+ * io.scalinglab.trainer.train.Checkpoints}), the regime of a run's validation history that both
+ * {@code train.stop = converged} and result.json read ({@link io.scalinglab.trainer.train.Regime})
+ * and the collection of every asked layer's activations for the ID job ({@link
+ * io.scalinglab.trainer.train.ActivationCollector}). Each copies the semantics of nanoGPT's {@code
  * train.py} or of the PyTorch function it calls, cited where it does, so a run here and a nanoGPT
  * run follow the same recipe; the training loop composes them.
  */

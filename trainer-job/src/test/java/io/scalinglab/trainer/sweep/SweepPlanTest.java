@@ -142,6 +142,28 @@ class SweepPlanTest {
     assertEquals("failed", state.rows().get(1)[1]);
     assertEquals("boom", state.rows().get(1)[2]);
     assertEquals("1m05s", SweepState.formatSeconds(65));
+  }
+
+  @Test
+  void resultsTableCarriesEachRunsEpochsTokensPerParamAndRegime() {
+    List<SweepPlan.Run> runs = SweepPlan.expand(config("sweep.subsets=[f0.1, f1]"), store);
+    SweepState state = new SweepState("plan", "plan", "byte", runs);
+    state.done(
+        runs.get(0).runId(),
+        new ObjectMapper()
+            .createObjectNode()
+            .put("status", "done")
+            .put("steps", 100)
+            .put("epochs", 12.8)
+            .put("tokens_per_param", 3.5)
+            .put("regime", "overfitting"));
+    List<String> names = SweepState.COLUMNS.stream().map(c -> c.name()).toList();
+    Object[] done = state.rows().get(0);
+    assertEquals(12.8, done[names.indexOf("epochs")]);
+    assertEquals(3.5, done[names.indexOf("tokens_per_param")]);
+    assertEquals("overfitting", done[names.indexOf("regime")]);
+    Object[] pending = state.rows().get(1);
+    assertEquals(null, pending[names.indexOf("regime")], "no result, no regime");
     assertEquals("2h00m", SweepState.formatSeconds(7200));
   }
 }
