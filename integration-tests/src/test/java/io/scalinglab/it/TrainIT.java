@@ -26,7 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Training runs on the prepared TinyStories sample, in a {@code file://} store. */
@@ -107,12 +107,16 @@ class TrainIT {
     assertEquals(r.steps(), again.steps(), "a finished run is not trained again");
   }
 
-  /** On 2 threads the kernel trains each batch as 2 shards; their sum must not vary either. */
-  @ParameterizedTest(name = "train.threads={0}")
-  @ValueSource(ints = {1, 2})
-  void resumingFromACheckpointContinuesTheSameTrajectory(int threads) {
+  /**
+   * On 2 threads the kernel trains each batch as 2 shards; their sum must not vary either. With
+   * dropout, the resumed steps draw the masks the uninterrupted ones drew.
+   */
+  @ParameterizedTest(name = "train.threads={0}, model.dropout={1}")
+  @CsvSource({"1, 0", "2, 0", "2, 0.1"})
+  void resumingFromACheckpointContinuesTheSameTrajectory(int threads, double dropout) {
     RunSpec s =
         spec(
+            "model.dropout=" + dropout,
             "train.max-steps=6",
             "train.decay-steps=6",
             "train.eval-interval=3",
