@@ -4,8 +4,8 @@
  * io.scalinglab.trainer.model.Gpt}) and a hand-written forward and backward pass on ND4J arrays
  * ({@link io.scalinglab.trainer.model.GptKernel}, faster on CPU); its configuration and parameter
  * counts; the dropout masks both draw from one seed ({@link io.scalinglab.trainer.model.Dropout});
- * and the theory testbed's {@link io.scalinglab.trainer.model.TokenRegressor}, an encoder
- * on points cut into tokens that shares the graph's blocks ({@link
+ * and the theory testbed's {@link io.scalinglab.trainer.model.TokenRegressor}, an encoder on points
+ * cut into tokens that shares the graph's blocks ({@link
  * io.scalinglab.trainer.model.TransformerBlocks}).
  */
 package io.scalinglab.trainer.model;
