@@ -15,14 +15,15 @@ import org.nd4j.linalg.api.shape.Shape;
 /**
  * {@link KernelOps} in float32 on the JDK's Vector API, reading and writing the arrays' native
  * buffers in place: one pass per row where the op chain makes several, no temporaries, and the
- * exponential vectorised. Rows are processed in whole vectors of the platform's preferred width (16
- * floats with AVX-512, 8 with AVX2), a scalar loop finishing each row. Sums accumulate in float
- * across lanes, then in double across rows.
+ * exponential and erf vectorised. Rows are processed in whole vectors of the platform's preferred
+ * width (16 floats with AVX-512, 8 with AVX2), a scalar loop finishing each row. Sums accumulate in
+ * float across lanes, then in double across rows.
  *
  * <p>Results are the same bit for bit whether the JIT has compiled this code yet or not (so that a
  * resumed run repeats an uninterrupted one): only operations that round the same in the Vector
  * API's intrinsics and its Java fallback are used, which rules out its {@code EXP} and {@code
- * reduceLanes(ADD)} (see {@link #exp(FloatVector)} and {@link #sum(FloatVector)}).
+ * reduceLanes(ADD)} (see {@link #exp(FloatVector)}, {@link #erf(FloatVector)} and {@link
+ * #sum(FloatVector)}).
  *
  * <p>Loaded only where the JVM has {@code jdk.incubator.vector} ({@link KernelOps#forType}); {@link
  * GptKernel} gives batches whose arrays exceed 2 GiB, which a {@link ByteBuffer} cannot address, to
