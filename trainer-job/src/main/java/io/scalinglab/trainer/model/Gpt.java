@@ -160,7 +160,7 @@ public final class Gpt implements LanguageModel {
   }
 
   /**
-   * Mean cross-entropy of one batch and the gradient of every parameter.
+   * Mean cross-entropy of one batch and the gradient of every parameter, without dropout.
    *
    * @param x token ids, row-major [batch, block]
    * @param y next-token targets, same shape

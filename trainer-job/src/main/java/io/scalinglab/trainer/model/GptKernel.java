@@ -504,7 +504,7 @@ public final class GptKernel implements LanguageModel {
           dBranch = b.dproj.assign(dh).muli(mask(m, b, b.maskC, Dropout.mlpResidual(i)));
         }
         linearBackward(p + "mlp.c_proj", l.gelu, dBranch, b.dfc);
-        active.geluBackward(config.gelu(), l.fc, b.dfc);
+        active.geluBackward(config.gelu(), l.fc, l.gelu, b.dfc);
         linearBackward(p + "mlp.c_fc", l.m, b.dfc, b.dc);
         layerNormBackward(active, p + "ln_2", b.dc, l.xhat2, l.rstd2, dh);
         // attention branch: h += dropout(c_proj(dropout(attn) · v)), attn from c_attn(ln_1(h))

@@ -84,13 +84,13 @@ interface KernelOps {
   void gelu(Gelu kind, INDArray x, INDArray y);
 
   /**
-   * {@code dy ← dy · gelu'(x)} from the forward pass's input, the exact derivative of {@link
-   * #gelu}: {@code Φ(x) + x·φ(x)} for erf, {@code s + x · s(1 − s) · 2u'} with {@code s = σ(2u)}
-   * for tanh. What it needs of the forward pass is computed again rather than kept, which costs an
-   * exponential but saves storing and reading an array of the MLP's width (the step is bound by
-   * memory traffic at that size).
+   * {@code dy ← dy · gelu'(x)}, the exact derivative of {@link #gelu}, from the forward pass's
+   * input {@code x} and output {@code y}: {@code Φ(x) + x·φ(x)} for erf, {@code s + x · s(1 − s) ·
+   * 2u'} with {@code s = σ(2u)} for tanh. What it needs beyond them is computed again rather than
+   * kept, which costs an exponential but saves storing and reading an array of the MLP's width (the
+   * step is bound by memory traffic at that size).
    */
-  void geluBackward(Gelu kind, INDArray x, INDArray dy);
+  void geluBackward(Gelu kind, INDArray x, INDArray y, INDArray dy);
 
   /**
    * Mean cross-entropy of {@code logits} [n, vocab] against targets {@code y} (n of them), leaving

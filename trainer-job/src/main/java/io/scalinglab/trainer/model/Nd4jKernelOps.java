@@ -55,9 +55,10 @@ final class Nd4jKernelOps implements KernelOps {
   /**
    * erf: {@code gelu'(x) = Φ(x) + x·φ(x)}, {@code φ(x) = e^(−x²/2)/√(2π)}. tanh: {@code gelu'(x) =
    * s + 2√(2/π) · x · s(1 − s) · (1 + 3a·x²)} with {@code s} the gate and {@code a = 0.044715}.
+   * Computed from {@code x} alone, {@code y} unused.
    */
   @Override
-  public void geluBackward(Gelu kind, INDArray x, INDArray dy) {
+  public void geluBackward(Gelu kind, INDArray x, INDArray y, INDArray dy) {
     INDArray d = scratch("gelu.d", x);
     if (kind == Gelu.ERF) {
       d.assign(x).muli(x).muli(-0.5);

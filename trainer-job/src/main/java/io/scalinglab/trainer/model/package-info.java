@@ -3,8 +3,9 @@
  * in two engines that compute the same function with the same parameters: a SameDiff graph ({@link
  * io.scalinglab.trainer.model.Gpt}) and a hand-written forward and backward pass on ND4J arrays
  * ({@link io.scalinglab.trainer.model.GptKernel}, faster on CPU); its configuration and parameter
- * counts; and the theory testbed's {@link io.scalinglab.trainer.model.TokenRegressor}, an encoder
- * on points cut into tokens that shares the graph's blocks ({@link
+ * counts; the dropout masks both draw from one seed ({@link io.scalinglab.trainer.model.Dropout});
+ * and the theory testbed's {@link io.scalinglab.trainer.model.TokenRegressor}, an encoder on points
+ * cut into tokens that shares the graph's blocks ({@link
  * io.scalinglab.trainer.model.TransformerBlocks}).
  */
 package io.scalinglab.trainer.model;

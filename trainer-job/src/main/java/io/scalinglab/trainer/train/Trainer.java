@@ -10,6 +10,7 @@ import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.model.Dropout;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.model.GptKernel;
@@ -166,7 +167,8 @@ public final class Trainer {
           @Override
           public Gpt.Step lossAndGradients(int n, int micro) {
             TokenWindows.Batch b = windows.batch(n, micro, t.batchSize());
-            return gpt.lossAndGradients(b.x(), b.y());
+            // dropout's masks, like the batch, are a function of (seed, step, micro-batch)
+            return gpt.lossAndGradients(b.x(), b.y(), Dropout.seed(t.seed(), n, micro));
           }
 
           @Override

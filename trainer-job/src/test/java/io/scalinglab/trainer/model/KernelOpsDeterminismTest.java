@@ -12,8 +12,8 @@ import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector ops' exponential gives the same bits interpreted as compiled: a resumed run must
- * repeat an uninterrupted one, and the JIT compiles at different moments in the two. This JVM
+ * The vector ops' exponential and erf give the same bits interpreted as compiled: a resumed run
+ * must repeat an uninterrupted one, and the JIT compiles at different moments in the two. This JVM
  * computes it after enough calls for the JIT to have compiled it; a child JVM with {@code -Xint}
  * (the interpreter only, where the Vector API runs its Java fallback) computes it again.
  */
@@ -21,7 +21,8 @@ class KernelOpsDeterminismTest {
   private static final int N = 4096;
 
   @Test
-  void exponentialIsTheSameInterpretedAndCompiled() throws IOException, InterruptedException {
+  void exponentialAndErfAreTheSameInterpretedAndCompiled()
+      throws IOException, InterruptedException {
     long compiled = 0;
     for (int i = 0; i < 20_000; i++) {
       compiled = digest();
@@ -42,7 +43,8 @@ class KernelOpsDeterminismTest {
     }
     assertEquals(0, child.exitValue(), out);
     String last = out.strip().lines().reduce((a, b) -> b).orElse("");
-    assertEquals(Long.toString(compiled), last, "digest of exp over " + N + " values, -Xint");
+    assertEquals(
+        Long.toString(compiled), last, "digest of exp and erf over " + N + " values, -Xint");
   }
 
   /** Prints {@link #digest()}: what the {@code -Xint} child runs. */
@@ -51,7 +53,8 @@ class KernelOpsDeterminismTest {
   }
 
   /**
-   * A digest of the exact bits of {@link VectorKernelOps#exp} over fixed arguments in [−90, 90].
+   * A digest of the exact bits of {@link VectorKernelOps#exp} over fixed arguments in [−90, 90],
+   * and of {@link VectorKernelOps#erf} over the same arguments scaled into [−4.5, 4.5].
    */
   private static long digest() {
     SplittableRandom rnd = new SplittableRandom(1);
@@ -66,6 +69,16 @@ class KernelOpsDeterminismTest {
           .intoArray(out, i);
     }
     long h = 17;
+    for (float f : out) {
+      h = 31 * h + Float.floatToRawIntBits(f);
+    }
+    for (int i = 0; i < N; i++) {
+      xs[i] /= 20;
+    }
+    for (int i = 0; i < N; i += lanes) {
+      VectorKernelOps.erf(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, xs, i))
+          .intoArray(out, i);
+    }
     for (float f : out) {
       h = 31 * h + Float.floatToRawIntBits(f);
     }

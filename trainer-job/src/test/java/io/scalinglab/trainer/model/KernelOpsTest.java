@@ -71,12 +71,12 @@ class KernelOpsTest {
 
   /**
    * The vector ops' erf against libnd4j's in float64 (the C library's, equal to mpmath's at the
-   * points of erf_rational.py to the last digit printed): within 4e-7 relative over [−6, 6], ±1
-   * beyond ±3.9, odd, and every lane equal to the scalar version. The bound: the fit's 5.4e-8 with
-   * float32 coefficients (erf_rational.py) plus float32 rounding in about a dozen operations (x²,
-   * Horner's rule for P and Q, the product, the quotient; 6e-8 each at worst, 7e-7 if all added up
-   * in the same direction). Measured 2.9e-7 at x ≈ ±3.81, where P and Q are largest (a grid of
-   * 200,000 points): 5 ulps of float32 just below 1, 2.4 ulps of 1.
+   * points of erf_rational.py to the last digit printed, GeluTest): within 4e-7 relative over [−6,
+   * 6], ±1 beyond ±3.9, odd, and every lane equal to the scalar version. The bound: the fit's
+   * 5.4e-8 with float32 coefficients (erf_rational.py) plus float32 rounding in about a dozen
+   * operations (x², Horner's rule for P and Q, the product, the quotient; 6e-8 each at worst, 7e-7
+   * if all added up in the same direction). Measured 2.9e-7 at x ≈ ±3.81, where P and Q are largest
+   * (a grid of 200,000 points): 5 ulps of float32 just below 1, 2.4 ulps of 1.
    */
   @Test
   void erfIsAccurateAndTheSameInLanesAndScalars() {
@@ -123,7 +123,7 @@ class KernelOpsTest {
         KernelOps[] ops = {reference, vector};
         for (int i = 0; i < 2; i++) {
           ops[i].gelu(kind, x, y[i]);
-          ops[i].geluBackward(kind, x, d[i]);
+          ops[i].geluBackward(kind, x, y[i], d[i]);
         }
         close(y[0], y[1], kind + " gelu n=" + n);
         close(d[0], d[1], kind + " gelu' n=" + n);
