@@ -77,6 +77,7 @@ public final class EstimateJson {
       bn.put("std", b.std());
       bn.put("min", b.min());
       bn.put("max", b.max());
+      bn.put("sweep_batches", b.sweepBatches());
       ArrayNode values = bn.putArray("values");
       for (double v : b.values()) {
         values.add(v);

@@ -268,8 +268,17 @@ public final class Estimation {
     for (double v : values) {
       var += (v - mean) * (v - mean);
     }
-    Batches batches = new Batches(size, count, mean, Math.sqrt(var / count), min, max, values);
-    List<NPoint> nSweep = NSweep.paper(all, order, size, count, mean, config, engine);
+    Batches batches =
+        new Batches(
+            size,
+            count,
+            mean,
+            Math.sqrt(var / count),
+            min,
+            max,
+            values,
+            NSweep.paperBatches(count));
+    List<NPoint> nSweep = NSweep.paper(all, order, size, values, config, engine);
     return new Result(
         mean,
         size * count,

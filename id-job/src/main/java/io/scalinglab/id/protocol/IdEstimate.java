@@ -24,8 +24,9 @@ import java.util.Optional;
  * @param interval the bootstrap interval (global protocol, MLE and TwoNN)
  * @param kSweep the MLE for each k of the sweep, side by side (global protocol)
  * @param nSweep the estimate on nested subsamples of n/16, n/8, n/4, n/2 and n points (for the
- *     paper protocol, of each batch's points: n is then points per batch), smallest first; sizes
- *     too small for the estimator are left out
+ *     paper protocol, of a batch's points, n per batch, averaged over the first {@code
+ *     batches.sweepBatches} batches), smallest first; sizes too small for the estimator are left
+ *     out
  * @param convergence whether the last doubling of n still moved the estimate (empty when the sweep
  *     has no n/2 point)
  * @param batches the per-batch estimates (paper protocol)
@@ -76,8 +77,16 @@ public record IdEstimate(
 
   /**
    * The paper protocol's batches: {@code count} batches of {@code size} vectors, their estimates
-   * and summary ({@code std} is the population standard deviation, numpy's default).
+   * and summary ({@code std} is the population standard deviation, numpy's default), and how many
+   * of them (the first) the n sweep averages over.
    */
   public record Batches(
-      int size, int count, double mean, double std, double min, double max, double[] values) {}
+      int size,
+      int count,
+      double mean,
+      double std,
+      double min,
+      double max,
+      double[] values,
+      int sweepBatches) {}
 }
