@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.scalinglab.analysis.report.AnalysisOutput;
 import io.scalinglab.analysis.sweep.AblationRow;
 import io.scalinglab.analysis.sweep.AnalysisResult;
+import io.scalinglab.analysis.sweep.IdConvergence;
 import io.scalinglab.analysis.sweep.IdRow;
 import io.scalinglab.analysis.sweep.Run;
 import io.scalinglab.analysis.sweep.SweepAnalysis;
@@ -35,7 +36,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <ol>
  *   <li>read {@code <sweep>/results.csv} (or {@code .parquet}): one row per run;
- *   <li>read {@code <sweep>/id/estimates.csv} and the ablations, when the id job has run;
+ *   <li>read {@code <sweep>/id/estimates.csv}, the ablations and the n and k sweeps ({@code
+ *       id/sweeps.csv}), when the id job has run;
  *   <li>analyse ({@link SweepAnalysis}): fits per axis, the joint fit, ID, predictions;
  *   <li>write {@code <sweep>/analysis/}: figures, {@code fits.csv}, {@code predictions.csv}, {@code
  *       fits.json} with provenance, and {@code report.html} last. Each file is written atomically;
@@ -124,8 +126,16 @@ public final class AnalyzeJob {
       inputs.add(positionTable.get().source());
     }
 
+    List<IdConvergence> convergence = List.of();
+    if (estimates.isPresent()) {
+      Optional<Table> sweepTable = SweepTables.read(store, spark, idDir, "sweeps");
+      sweepTable.ifPresent(t -> inputs.add(t.source()));
+      convergence = IdConvergence.fromTables(estimates.get(), sweepTable);
+    }
+
     AnalysisResult analysis =
-        SweepAnalysis.analyze(new SweepData(runs, ids, layers, positions), settings, log);
+        SweepAnalysis.analyze(
+            new SweepData(runs, ids, layers, positions, convergence), settings, log);
     if (!analysis.excluded().isEmpty()) {
       log.accept(analysis.excluded().size() + " run(s) left out (not done, or no loss)");
     }
