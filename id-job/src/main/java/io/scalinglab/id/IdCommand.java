@@ -65,7 +65,8 @@ public final class IdCommand {
                                      --sweep, global,paper estimates both side by side
         --column NAME                the array column of a Parquet --input (default: the only one)
         --json                       print one JSON object (--input): id, estimator, k, metric,
-                                     protocol, n, dim, interval, k_sweep, batches, file, ...
+                                     protocol, n, dim, interval, k_sweep, n_sweep,
+                                     levelled_off, batches, file, ...
 
       examples:
         {program} --input embeddings.npy --metric angular --json
@@ -362,6 +363,22 @@ public final class IdCommand {
       s.append("  k sweep:");
       e.kSweep().forEach(p -> s.append(String.format(Locale.ROOT, "  k=%d: %.3f", p.k(), p.id())));
       s.append('\n');
+    }
+    if (!e.nSweep().isEmpty()) {
+      s.append(
+          e.protocol() == IdConfig.Protocol.PAPER ? "  n sweep (points per batch):" : "  n sweep:");
+      e.nSweep().forEach(p -> s.append(String.format(Locale.ROOT, "  n=%d: %.3f", p.n(), p.id())));
+      s.append('\n');
+      e.convergence()
+          .ifPresent(
+              c ->
+                  s.append(
+                      String.format(
+                          Locale.ROOT,
+                          "  %s: the last doubling of n moved it %+.1f %% (tolerance %.1f %%)%n",
+                          c.levelledOff() ? "levelled off" : "still moving",
+                          100 * c.change(),
+                          100 * c.tolerance())));
     }
     e.batches()
         .ifPresent(

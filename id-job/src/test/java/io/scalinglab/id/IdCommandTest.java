@@ -86,6 +86,17 @@ class IdCommandTest {
     assertTrue(j.get("interval").get("low").asDouble() < j.get("id").asDouble());
     assertTrue(j.get("interval").get("high").asDouble() > j.get("id").asDouble());
     assertEquals(npy.toString(), j.get("file").asText());
+    JsonNode nSweep = j.get("n_sweep");
+    assertEquals(5, nSweep.size(), j.toString()); // 75, 150, 300, 600, 1200
+    assertEquals(75, nSweep.get(0).get("n").asInt());
+    assertEquals(j.get("id").asDouble(), nSweep.get(4).get("id").asDouble());
+    assertTrue(j.get("k_sweep").isArray() && j.get("k_sweep").size() > 0, j.toString());
+    assertTrue(j.get("levelled_off").isBoolean(), j.toString());
+    double change = j.get("last_doubling_change").asDouble();
+    double half = nSweep.get(3).get("id").asDouble();
+    assertEquals((j.get("id").asDouble() - half) / j.get("id").asDouble(), change, 1e-12);
+    assertEquals(0.02, j.get("levelled_off_tolerance").asDouble());
+    assertEquals(Math.abs(change) < 0.02, j.get("levelled_off").asBoolean());
   }
 
   @Test
@@ -95,6 +106,8 @@ class IdCommandTest {
         new ObjectMapper()
             .readTree(stdout("--input", npy.toString(), "--json", "--protocol", "paper"));
     assertEquals(1, paper.get("batches").get("count").asInt());
+    assertEquals(5, paper.get("n_sweep").size(), paper.toString()); // per batch: 62 … 1000
+    assertEquals(500, paper.get("n_sweep").get(3).get("n").asInt());
     assertTrue(paper.get("interval").isNull());
     for (String estimator : List.of("twonn", "pr")) {
       JsonNode e =

@@ -2,11 +2,10 @@ package io.scalinglab.analysis.job;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.analysis.report.AnalysisOutput;
 import io.scalinglab.analysis.sweep.AblationRow;
 import io.scalinglab.analysis.sweep.AnalysisResult;
-import io.scalinglab.analysis.sweep.IdCurve;
+import io.scalinglab.analysis.sweep.IdConvergence;
 import io.scalinglab.analysis.sweep.IdRow;
 import io.scalinglab.analysis.sweep.Run;
 import io.scalinglab.analysis.sweep.SweepAnalysis;
@@ -37,8 +36,8 @@ import org.apache.spark.sql.SparkSession;
  *
  * <ol>
  *   <li>read {@code <sweep>/results.csv} (or {@code .parquet}): one row per run;
- *   <li>read {@code <sweep>/id/estimates.csv}, the ablations and each run's {@code
- *       id/<run-id>.json} (its estimates' K and n sweeps), when the id job has run;
+ *   <li>read {@code <sweep>/id/estimates.csv}, the ablations and the n and k sweeps ({@code
+ *       id/sweeps.csv}), when the id job has run;
  *   <li>analyse ({@link SweepAnalysis}): fits per axis, the joint fit, ID, predictions;
  *   <li>write {@code <sweep>/analysis/}: figures, {@code fits.csv}, {@code predictions.csv}, {@code
  *       fits.json} with provenance, and {@code report.html} last. Each file is written atomically;
@@ -127,9 +126,16 @@ public final class AnalyzeJob {
       inputs.add(positionTable.get().source());
     }
 
-    List<IdCurve> curves = curves(store, idDir, runs, inputs);
+    List<IdConvergence> convergence = List.of();
+    if (estimates.isPresent()) {
+      Optional<Table> sweepTable = SweepTables.read(store, spark, idDir, "sweeps");
+      sweepTable.ifPresent(t -> inputs.add(t.source()));
+      convergence = IdConvergence.fromTables(estimates.get(), sweepTable);
+    }
+
     AnalysisResult analysis =
-        SweepAnalysis.analyze(new SweepData(runs, ids, layers, positions, curves), settings, log);
+        SweepAnalysis.analyze(
+            new SweepData(runs, ids, layers, positions, convergence), settings, log);
     if (!analysis.excluded().isEmpty()) {
       log.accept(analysis.excluded().size() + " run(s) left out (not done, or no loss)");
     }
@@ -150,56 +156,6 @@ public final class AnalyzeJob {
     log.accept("wrote " + output.files().size() + " files to " + dir);
     return new Result(
         dir, analysis, List.copyOf(output.files().keySet()), (System.nanoTime() - t0) / 1e9);
-  }
-
-  /**
-   * The K and n sweeps of every estimate in the runs' {@code id/<run-id>.json} ({@code k_sweep},
-   * {@code n_sweep}: arrays of {k or n, id}); a run without the file, or an estimate without a
-   * sweep, contributes none.
-   */
-  static List<IdCurve> curves(ResultsStore store, Path idDir, List<Run> runs, List<String> inputs) {
-    List<IdCurve> out = new ArrayList<>();
-    int files = 0;
-    for (Run r : runs) {
-      Path json = new Path(idDir, r.runId() + ".json");
-      if (!store.exists(json)) {
-        continue;
-      }
-      files++;
-      for (JsonNode e : store.readJson(json).path("estimates")) {
-        List<double[]> k = pairs(e.path("k_sweep"), "k");
-        List<double[]> n = pairs(e.path("n_sweep"), "n");
-        if (k.isEmpty() && n.isEmpty()) {
-          continue;
-        }
-        JsonNode layer = e.path("layer");
-        out.add(
-            new IdCurve(
-                r.runId(),
-                layer.isNull() || layer.isMissingNode() ? "" : layer.asText(),
-                e.path("estimator").asText(""),
-                e.path("metric").asText(""),
-                e.path("protocol").asText(""),
-                e.path("k").asInt(0),
-                k,
-                n));
-      }
-    }
-    if (files > 0) {
-      inputs.add(idDir + "/<run-id>.json (" + files + " runs: k_sweep, n_sweep)");
-    }
-    return out;
-  }
-
-  private static List<double[]> pairs(JsonNode array, String x) {
-    List<double[]> out = new ArrayList<>();
-    for (JsonNode p : array) {
-      double id = p.path("id").asDouble(Double.NaN);
-      if (p.has(x) && Double.isFinite(id)) {
-        out.add(new double[] {p.path(x).asDouble(), id});
-      }
-    }
-    return out;
   }
 
   private static void removeStaleFigures(ResultsStore store, Path figures, List<String> keep) {

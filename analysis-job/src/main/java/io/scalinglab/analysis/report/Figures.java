@@ -27,7 +27,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * The figures of a sweep's report: loss against data and against model size per dataset (the
  * paper's Figures 2 and 3) with fitted and predicted lines and their bands, the ID against
- * parameters, width, layer and context position (Figure 4), and the extrapolation check.
+ * parameters, width and context position (Figure 4), the ID against layer and against n and K
+ * ({@link IdFigures}), and the extrapolation check.
  */
 final class Figures {
   private static final Color THEORY = new Color(0x333333);
@@ -41,6 +42,8 @@ final class Figures {
     scaling(result, Axis.MODEL).ifPresent(out::add);
     TestbedFigure.of(result).ifPresent(out::add);
     intrinsicDimension(result).ifPresent(out::add);
+    IdFigures.layers(result).ifPresent(out::add);
+    IdFigures.convergence(result).ifPresent(out::add);
     extrapolation(result).ifPresent(out::add);
     return out;
   }
@@ -182,8 +185,6 @@ final class Figures {
     }
     idPanel("ID against parameters", "parameters N", bySize, true).ifPresent(panels::add);
     idPanel("ID against embedding width", "width d_model", byWidth, true).ifPresent(panels::add);
-    idPanel("ID against layer", "layer", ablation(result, result.data().layers()), false)
-        .ifPresent(panels::add);
     idPanel(
             "ID against context position",
             "context position (window middle)",
@@ -196,9 +197,10 @@ final class Figures {
     return Optional.of(
         new Figure(
             "intrinsic-dimension",
-            "Estimated intrinsic dimension against parameters, embedding width, layer and context"
-                + " position (the paper's Figure 4), with the estimates' intervals as bars. The"
-                + " estimator, metric, K and protocol are those selected by analysis.id.",
+            "Estimated intrinsic dimension against parameters, embedding width and context"
+                + " position (the paper's Figure 4; against layer in the next figure), with the"
+                + " estimates' intervals as bars. The estimator, metric, K and protocol are those"
+                + " selected by analysis.id.",
             panels,
             2));
   }

@@ -1,6 +1,7 @@
 package io.scalinglab.analysis.sweep;
 
 import io.scalinglab.analysis.table.Table;
+import io.scalinglab.core.store.LayerOrder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -40,18 +41,12 @@ public record IdRow(
   public static final String INPUT = "input";
 
   /**
-   * The layer as a number for ordering: its index, +∞ for a name (a name marks the end), −∞ for
-   * {@link #INPUT} (the data the model reads comes before every layer).
+   * The layer as a number for ordering ({@link LayerOrder#depth}): −∞ for {@link #INPUT} (the data
+   * the model reads comes before every layer), −1 for {@code emb}, i for block {@code h_i} or
+   * {@code i}, +∞ for other names ({@code h_final}, {@code ln_f}: a name marks the end).
    */
   public double layerOrder() {
-    if (layer.equals(INPUT)) {
-      return Double.NEGATIVE_INFINITY;
-    }
-    try {
-      return Double.parseDouble(layer);
-    } catch (NumberFormatException e) {
-      return Double.POSITIVE_INFINITY;
-    }
+    return LayerOrder.depth(layer);
   }
 
   /** The rows of an {@code estimates.csv} table. */

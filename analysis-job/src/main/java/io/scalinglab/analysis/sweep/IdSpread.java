@@ -85,7 +85,7 @@ public record IdSpread(List<Source> sources, Interval d) {
   /**
    * The spread around {@code chosen} among {@code rows} and {@code curves} of the dataset's runs.
    */
-  static IdSpread of(IdRow chosen, Set<String> runs, List<IdRow> rows, List<IdCurve> curves) {
+  static IdSpread of(IdRow chosen, Set<String> runs, List<IdRow> rows, List<IdConvergence> curves) {
     Predicate<IdRow> like =
         r ->
             runs.contains(r.runId())
@@ -124,13 +124,13 @@ public record IdSpread(List<Source> sources, Interval d) {
             .filter(r -> r.k() == chosen.k())
             .toList();
     add(sources, "protocol", distinct(protocols, IdRow::protocol) + " protocols", ids(protocols));
-    Optional<IdCurve> curve = curves.stream().filter(c -> c.belongsTo(chosen)).findFirst();
+    Optional<IdConvergence> curve = curves.stream().filter(c -> c.of(chosen)).findFirst();
     if (curve.isPresent()) {
-      List<Double> ks = curve.get().kSweep().stream().map(p -> p[1]).toList();
+      List<Double> ks = curve.get().k().stream().map(p -> p[1]).toList();
       add(sources, "K", ks.size() + " values of K", ks);
-      double top = curve.get().nSweep().stream().mapToDouble(p -> p[0]).max().orElse(0);
+      double top = curve.get().n().stream().mapToDouble(p -> p[0]).max().orElse(0);
       List<Double> ns =
-          curve.get().nSweep().stream().filter(p -> p[0] >= top / 2).map(p -> p[1]).toList();
+          curve.get().n().stream().filter(p -> p[0] >= top / 2).map(p -> p[1]).toList();
       add(sources, "n", "n/2 and n of the n sweep", ns);
     }
     double low = chosen.id();

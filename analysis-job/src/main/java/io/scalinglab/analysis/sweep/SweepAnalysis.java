@@ -178,7 +178,7 @@ public final class SweepAnalysis {
       TheoryPrediction p = TheoryPrediction.of(id.get().d(), s.beta(), s.error());
       theory = Optional.of(p);
       Set<String> runIds = new TreeSet<>(ids(runs));
-      IdSpread sp = IdSpread.of(id.get().row(), runIds, data.ids(), data.curves());
+      IdSpread sp = IdSpread.of(id.get().row(), runIds, data.ids(), data.convergence());
       spread = Optional.of(sp);
       log.accept("  ID systematic spread: " + sp.describe());
       TheoryPrediction band = TheoryPrediction.of(sp.d(), s.beta(), s.error());

@@ -4,24 +4,24 @@ import java.util.List;
 
 /**
  * What the analysis reads from a sweep: its runs and, where the id job has run, the ID estimates,
- * the layer and position ablations, and the K and n sweeps of each estimate from {@code
- * id/<run-id>.json} (empty lists when absent).
+ * the layer and position ablations, and how each estimate moved with n and K (empty lists when
+ * absent).
  */
 public record SweepData(
     List<Run> runs,
     List<IdRow> ids,
     List<AblationRow> layers,
     List<AblationRow> positions,
-    List<IdCurve> curves) {
+    List<IdConvergence> convergence) {
   public SweepData {
     runs = List.copyOf(runs);
     ids = List.copyOf(ids);
     layers = List.copyOf(layers);
     positions = List.copyOf(positions);
-    curves = List.copyOf(curves);
+    convergence = List.copyOf(convergence);
   }
 
-  /** The data without K and n sweeps. */
+  /** The data without n and k sweeps (an id job that predates them, or none). */
   public SweepData(
       List<Run> runs, List<IdRow> ids, List<AblationRow> layers, List<AblationRow> positions) {
     this(runs, ids, layers, positions, List.of());

@@ -42,7 +42,7 @@ class AnalysisOutputTest {
   void filesInWriteOrderWithTheReportLast() throws Exception {
     AnalysisOutput out = output();
     List<String> names = List.copyOf(out.files().keySet());
-    assertEquals(8, out.figureFiles().size());
+    assertEquals(10, out.figureFiles().size()); // five figures (id-layers among them), PNG and SVG
     assertEquals(AnalysisOutput.REPORT, names.get(names.size() - 1));
     assertEquals(AnalysisOutput.FITS_JSON, names.get(names.size() - 2));
 
@@ -66,7 +66,7 @@ class AnalysisOutputTest {
   @Test
   void reportIsSelfContainedAndStatesTheTheorySettings() {
     String html = text(output(), AnalysisOutput.REPORT);
-    assertEquals(4, html.split("data:image/png;base64,", -1).length - 1);
+    assertEquals(5, html.split("data:image/png;base64,", -1).length - 1);
     assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "external link");
     assertTrue(html.contains("<b>β = 1</b>"), "beta stated");
     assertTrue(html.contains("<b>squared error</b>"), "error convention stated");

@@ -27,7 +27,8 @@ class FiguresTest {
   void everyFigureRendersAsPngAndSvg() throws IOException {
     List<Figure> figures = Figures.of(result());
     assertEquals(
-        List.of("data-scaling", "model-scaling", "intrinsic-dimension", "extrapolation"),
+        List.of(
+            "data-scaling", "model-scaling", "intrinsic-dimension", "id-layers", "extrapolation"),
         figures.stream().map(Figure::name).toList());
     Path dir = Path.of(System.getProperty("java.io.tmpdir"), "scalinglab-figures");
     Files.createDirectories(dir);
@@ -42,8 +43,8 @@ class FiguresTest {
       Files.write(dir.resolve(f.name() + ".png"), png);
       Files.writeString(dir.resolve(f.name() + ".svg"), svg);
     }
-    // two datasets: two panels per scaling figure; four panels of ID
+    // two datasets: two panels per scaling figure; three panels of ID (layer: its own figure)
     assertEquals(2, figures.get(0).panels().size());
-    assertEquals(4, figures.get(2).panels().size());
+    assertEquals(3, figures.get(2).panels().size());
   }
 }

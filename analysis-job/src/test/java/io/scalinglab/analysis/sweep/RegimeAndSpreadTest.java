@@ -36,7 +36,7 @@ class RegimeAndSpreadTest {
                         r.trainTokens() / 1e6,
                         r.trainTokens() / r.paramsTotal()))
             .toList();
-    return new SweepData(runs, d.ids(), d.layers(), d.positions(), d.curves());
+    return new SweepData(runs, d.ids(), d.layers(), d.positions(), d.convergence());
   }
 
   private static Comparison comparison(DatasetResult d, Axis axis) {
@@ -90,31 +90,34 @@ class RegimeAndSpreadTest {
 
   /**
    * The chosen estimate (run tiny-n2-d3, layer 2, d = 12) moves over layer (11 at layer 1), run (11
-   * to 12 at layer 2) and, from its JSON, K (10 to 13 over K = 5 … 50) and n (11.8 and 12 at n/2
-   * and n; the smaller subsamples are left out): the band on d is [10, 13], K dominates, and α_D =
-   * 2/(2 + d) maps it to [2/15, 2/12].
+   * to 12 at layer 2) and, from the id job's sweeps, K (10 to 13 over K = 5 … 50) and n (11.8 and
+   * 12 at n/2 and n; the smaller subsamples are left out): the band on d is [10, 13], K dominates,
+   * and α_D = 2/(2 + d) maps it to [2/15, 2/12].
    */
   @Test
   void theIdSpreadBecomesABandOnThePredictedExponent() {
     SweepData d = SweepAnalysisFixture.data();
-    IdCurve curve =
-        new IdCurve(
+    IdConvergence curve =
+        new IdConvergence(
             "tiny-n2-d3",
             "2",
             "mle",
             "euclidean",
-            "global",
             20,
+            "global",
+            List.of(
+                new double[] {62, 8},
+                new double[] {250, 10},
+                new double[] {500, 11.8},
+                new double[] {1000, 12}),
             List.of(
                 new double[] {5, 10},
                 new double[] {10, 11},
                 new double[] {20, 12},
                 new double[] {50, 13}),
-            List.of(
-                new double[] {62, 8},
-                new double[] {250, 10},
-                new double[] {500, 11.8},
-                new double[] {1000, 12}));
+            java.util.Optional.of(true),
+            0.2 / 12,
+            0.02);
     SweepData withCurve =
         new SweepData(d.runs(), d.ids(), d.layers(), d.positions(), List.of(curve));
     DatasetResult tiny =

@@ -21,6 +21,8 @@ import java.util.Objects;
  * @param global settings of the global protocol
  * @param knn settings of the neighbour search
  * @param positionWindow width in tokens of the per-position ablation's windows
+ * @param levelledOffTolerance the relative change of the estimate over the last doubling of n below
+ *     which an estimate counts as levelled off, in (0, 1)
  */
 public record IdConfig(
     Estimator estimator,
@@ -35,7 +37,8 @@ public record IdConfig(
     Paper paper,
     Global global,
     Knn knn,
-    int positionWindow) {
+    int positionWindow,
+    double levelledOffTolerance) {
   static final String PREFIX = "id.";
   static final Check<Long> K = Check.between(2, 100_000);
   static final Check<Double> DISCARD = Check.interval(0, true, 1, false);
@@ -43,6 +46,7 @@ public record IdConfig(
   static final Check<Long> COUNT = Check.between(0, Integer.MAX_VALUE);
   static final Check<Double> CONFIDENCE = Check.interval(0, false, 1, false);
   static final Check<Long> BLOCK_ROWS = Check.between(16, 8192);
+  static final Check<Double> TOLERANCE = Check.interval(0, false, 1, false);
 
   public IdConfig {
     Objects.requireNonNull(estimator, "estimator");
@@ -56,6 +60,7 @@ public record IdConfig(
     Objects.requireNonNull(global, "global");
     Objects.requireNonNull(knn, "knn");
     POSITIVE.require(PREFIX + "ablation.position-window", (long) positionWindow);
+    TOLERANCE.require(PREFIX + "levelled-off-tolerance", levelledOffTolerance);
     if (unbiased && k < 3) {
       new Check<Long>("must be >= 3 when id.unbiased is true (the numerator is k - 2)", v -> false)
           .require(PREFIX + "k", (long) k);
@@ -100,7 +105,8 @@ public record IdConfig(
             settings.intValue(PREFIX + "knn.threads", COUNT),
             settings.intValue(PREFIX + "knn.block-rows", BLOCK_ROWS),
             settings.choice(PREFIX + "knn.engine", Engine.class)),
-        settings.intValue(PREFIX + "ablation.position-window", POSITIVE));
+        settings.intValue(PREFIX + "ablation.position-window", POSITIVE),
+        settings.number(PREFIX + "levelled-off-tolerance", TOLERANCE));
   }
 
   /** This config with other estimator settings, as a command line's flags give them. */
@@ -119,7 +125,8 @@ public record IdConfig(
         paper,
         global,
         knn,
-        positionWindow);
+        positionWindow,
+        levelledOffTolerance);
   }
 
   /** The paper protocol's settings ({@code id.paper}). */

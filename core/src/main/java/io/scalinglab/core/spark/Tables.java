@@ -26,7 +26,7 @@ import org.apache.spark.sql.types.StructType;
 public final class Tables {
   private Tables() {}
 
-  /** A column: its name and type (string, int, long or double); values may be null. */
+  /** A column: its name and type (string, int, long, double or boolean); values may be null. */
   public record Column(String name, DataType type) {}
 
   public static Column text(String name) {
@@ -43,6 +43,11 @@ public final class Tables {
 
   public static Column real(String name) {
     return new Column(name, DataTypes.DoubleType);
+  }
+
+  /** A boolean column, written {@code true}/{@code false} in CSV (pandas reads both as bool). */
+  public static Column bool(String name) {
+    return new Column(name, DataTypes.BooleanType);
   }
 
   /** Writes {@code rows} as {@code dir/name.csv} and {@code dir/name.parquet}. */

@@ -6,6 +6,7 @@
  * renames into place, so a reader never sees half a file and a crashed writer leaves only hidden
  * leftovers that Hadoop and Spark readers skip. {@link io.scalinglab.core.store.Provenance} is the
  * record of how an artifact was made that travels with it, and {@link io.scalinglab.core.store.Ids}
- * turns a resolved spec into the stable id a run is stored under.
+ * turns a resolved spec into the stable id a run is stored under. {@link
+ * io.scalinglab.core.store.LayerOrder} orders the layers a run's activations come from by depth.
  */
 package io.scalinglab.core.store;

@@ -35,6 +35,7 @@ class IdConfigTest {
     assertEquals(new IdConfig.Global(List.of(5, 10, 20, 50), 200, 0.95, 0), id.global());
     assertEquals(new IdConfig.Knn(0, 1024, IdConfig.Engine.AUTO), id.knn());
     assertEquals(128, id.positionWindow());
+    assertEquals(0.02, id.levelledOffTolerance());
   }
 
   @Test
@@ -63,6 +64,15 @@ class IdConfigTest {
             ConfigException.class,
             () -> IdConfig.fromConfig(ConfigFiles.overrides("id.k=1").resolved()));
     assertTrue(k.getMessage().contains("'1' in id.k is invalid"), k.getMessage());
+    ConfigException tolerance =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                IdConfig.fromConfig(
+                    ConfigFiles.overrides("id.levelled-off-tolerance=0").resolved()));
+    assertTrue(
+        tolerance.getMessage().contains("'0' in id.levelled-off-tolerance is invalid"),
+        tolerance.getMessage());
     ConfigException unbiased =
         assertThrows(
             ConfigException.class,

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.store.LayerOrder;
 import io.scalinglab.core.store.ResultsStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -64,7 +65,8 @@ public final class Activations {
       Optional<Long> parameters) {}
 
   /**
-   * The runs of {@code sweep} that hold activations, sorted by run id.
+   * The runs of {@code sweep} that hold activations, sorted by run id, each run's files by depth
+   * ({@link LayerOrder}: input, emb, h_0, h_1, …, h_10, h_final, ln_f).
    *
    * @throws InputException if the sweep has no runs folder
    */
@@ -158,6 +160,10 @@ public final class Activations {
               positions,
               parameters));
     }
+    // by depth (emb, h_0, h_1, …, h_10, h_final, ln_f), not as text would put h_10 before h_2
+    out.sort(
+        Comparator.comparing((File f) -> f.layer().orElse(f.name()), LayerOrder.BY_DEPTH)
+            .thenComparing(File::name));
     return out;
   }
 

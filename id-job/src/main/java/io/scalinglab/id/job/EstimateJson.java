@@ -7,13 +7,17 @@ import io.scalinglab.id.estimate.Bootstrap.Interval;
 import io.scalinglab.id.knn.Neighbours.KnnStats;
 import io.scalinglab.id.protocol.IdEstimate;
 import io.scalinglab.id.protocol.IdEstimate.Batches;
+import io.scalinglab.id.protocol.IdEstimate.Convergence;
 import io.scalinglab.id.protocol.IdEstimate.KPoint;
+import io.scalinglab.id.protocol.IdEstimate.NPoint;
 
 /**
  * An {@link IdEstimate} as JSON with snake_case keys, the form {@code id/<run-id>.json} and {@code
  * scalinglab id --json} use: {@code id}, {@code estimator}, {@code k}, {@code metric}, {@code
- * protocol}, {@code n}, {@code dim} first, then the interval, the k sweep, the batches, what the
- * input held and how the search went.
+ * protocol}, {@code n}, {@code dim} first, then the interval, the k sweep, the n sweep ({@code
+ * n_sweep}: the estimate on nested subsamples, points per batch for the paper protocol) with its
+ * verdict ({@code levelled_off}, {@code last_doubling_change}, {@code levelled_off_tolerance}; null
+ * without an n/2 point), the batches, what the input held and how the search went.
  */
 public final class EstimateJson {
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -50,6 +54,20 @@ public final class EstimateJson {
         sweep.addObject().put("k", p.k()).put("id", p.id());
       }
     }
+    ArrayNode nSweep = o.putArray("n_sweep");
+    for (NPoint p : e.nSweep()) {
+      nSweep.addObject().put("n", p.n()).put("id", p.id());
+    }
+    if (e.convergence().isPresent()) {
+      Convergence c = e.convergence().get();
+      o.put("levelled_off", c.levelledOff());
+      o.put("last_doubling_change", c.change());
+      o.put("levelled_off_tolerance", c.tolerance());
+    } else {
+      o.putNull("levelled_off");
+      o.putNull("last_doubling_change");
+      o.putNull("levelled_off_tolerance");
+    }
     if (e.batches().isPresent()) {
       Batches b = e.batches().get();
       ObjectNode bn = o.putObject("batches");
@@ -59,6 +77,7 @@ public final class EstimateJson {
       bn.put("std", b.std());
       bn.put("min", b.min());
       bn.put("max", b.max());
+      bn.put("sweep_batches", b.sweepBatches());
       ArrayNode values = bn.putArray("values");
       for (double v : b.values()) {
         values.add(v);

@@ -33,12 +33,13 @@ import org.apache.spark.sql.SparkSession;
  * <ol>
  *   <li>list the runs that hold activations ({@link Activations});
  *   <li>for each run whose {@code id/<run-id>.json} is missing or was made with other settings:
- *       estimate each activation file ({@link Estimation}) and, where the sidecar gives each row's
- *       context position, each window of {@code id.ablation.position-window} positions; write
- *       {@code id/<run-id>.json} with its provenance;
- *   <li>write the tables from all runs' JSON: {@code id/estimates}, and the ablations of the
- *       paper's Figure 4 ({@code id/ablation-layer}, {@code id/ablation-position}, {@code
- *       id/ablation-model}), each as CSV and Parquet ({@link IdTables}).
+ *       estimate each activation file, from the embedding to the output ({@link Estimation}) and,
+ *       where the sidecar gives each row's context position, each window of {@code
+ *       id.ablation.position-window} positions; write {@code id/<run-id>.json} with its provenance;
+ *   <li>write the tables from all runs' JSON: {@code id/estimates}, {@code id/sweeps} (every
+ *       estimate's n and k sweeps), and the ablations of the paper's Figure 4 ({@code
+ *       id/ablation-layer}, {@code id/ablation-position}, {@code id/ablation-model}), each as CSV
+ *       and Parquet ({@link IdTables}).
  * </ol>
  *
  * Every file is written atomically; running the job again redoes only runs whose settings changed.
@@ -173,7 +174,7 @@ public final class IdJob {
         log.accept(
             String.format(
                 Locale.ROOT,
-                "  %s %s (k = %d, %s, %s): ID %.2f%s",
+                "  %s %s (k = %d, %s, %s): ID %.2f%s%s",
                 id.estimator().key(),
                 id.protocol().key(),
                 e.k(),
@@ -182,6 +183,15 @@ public final class IdJob {
                 e.id(),
                 e.interval()
                     .map(i -> String.format(Locale.ROOT, " [%.2f, %.2f]", i.low(), i.high()))
+                    .orElse(""),
+                e.convergence()
+                    .map(
+                        c ->
+                            String.format(
+                                Locale.ROOT,
+                                ", %s (%+.1f %% over the last doubling of n)",
+                                c.levelledOff() ? "levelled off" : "still moving",
+                                100 * c.change()))
                     .orElse("")));
         if (f.positions() != null) {
           positionWindows(f, m, id, engine, runSize, windows, log);

@@ -1,6 +1,7 @@
 package io.scalinglab.id.job;
 
 import static io.scalinglab.core.spark.Tables.big;
+import static io.scalinglab.core.spark.Tables.bool;
 import static io.scalinglab.core.spark.Tables.integer;
 import static io.scalinglab.core.spark.Tables.real;
 import static io.scalinglab.core.spark.Tables.text;
@@ -9,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.spark.Tables;
 import io.scalinglab.core.spark.Tables.Column;
+import io.scalinglab.core.store.LayerOrder;
 import io.scalinglab.core.store.ResultsStore;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +21,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The tables of a sweep's ID estimates, built from the runs' {@code id/<run-id>.json}: every
- * estimate ({@code estimates}), and the ablations of the paper's Figure 4 — ID per layer ({@code
- * ablation-layer}), per context-position window ({@code ablation-position}) and per model size
- * ({@code ablation-model}: each run's last layer, averaged over the runs of one size).
+ * estimate ({@code estimates}), their n and k sweeps in long form ({@code sweeps}), and the
+ * ablations of the paper's Figure 4 — ID per layer ({@code ablation-layer}), per context-position
+ * window ({@code ablation-position}) and per model size ({@code ablation-model}: each run's last
+ * layer, averaged over the runs of one size).
  */
 final class IdTables {
   static final List<Column> ESTIMATES =
@@ -47,7 +50,30 @@ final class IdTables {
           real("batch_std"),
           real("batch_min"),
           real("batch_max"),
-          real("seconds"));
+          real("seconds"),
+          bool("levelled_off"),
+          real("last_doubling_change"),
+          real("levelled_off_tolerance"));
+
+  /**
+   * The n and k sweeps of every estimate, one row per point: {@code kind} {@code n} (nested
+   * subsamples; points per batch for the paper protocol) or {@code k} (neighbours), its {@code
+   * value}, and the {@code id} there. {@code estimate_k} is the estimate's own k, to match the row
+   * in {@code estimates}.
+   */
+  static final List<Column> SWEEPS =
+      List.of(
+          text("sweep"),
+          text("run_id"),
+          text("activation"),
+          text("layer"),
+          text("estimator"),
+          text("metric"),
+          integer("estimate_k"),
+          text("protocol"),
+          text("kind"),
+          integer("value"),
+          real("id"));
 
   static final List<Column> LAYER =
       List.of(
@@ -92,6 +118,7 @@ final class IdTables {
   static void write(
       ResultsStore store, SparkSession spark, Path dir, String sweep, List<ObjectNode> runs) {
     List<Object[]> estimates = new ArrayList<>();
+    List<Object[]> sweeps = new ArrayList<>();
     List<Object[]> layers = new ArrayList<>();
     List<Object[]> positions = new ArrayList<>();
     Map<String, Map<Long, List<Double>>> bySize = new TreeMap<>();
@@ -124,8 +151,29 @@ final class IdTables {
               dbl(e.path("batches").path("std")),
               dbl(e.path("batches").path("min")),
               dbl(e.path("batches").path("max")),
-              dbl(e.path("seconds"))
+              dbl(e.path("seconds")),
+              e.path("levelled_off").isBoolean() ? e.path("levelled_off").booleanValue() : null,
+              dbl(e.path("last_doubling_change")),
+              dbl(e.path("levelled_off_tolerance"))
             });
+        for (String kind : List.of("n", "k")) {
+          for (JsonNode p : e.path(kind + "_sweep")) {
+            sweeps.add(
+                new Object[] {
+                  sweep,
+                  runId,
+                  str(e.path("activation")),
+                  str(e.path("layer")),
+                  str(e.path("estimator")),
+                  str(e.path("metric")),
+                  in(e.path("k")),
+                  str(e.path("protocol")),
+                  kind,
+                  in(p.path(kind)),
+                  dbl(p.path("id"))
+                });
+          }
+        }
         if (!e.path("layer").isNull() && !e.path("layer").isMissingNode()) {
           layers.add(
               new Object[] {
@@ -193,22 +241,21 @@ final class IdTables {
                           ids.stream().mapToDouble(Double::doubleValue).max().orElseThrow()
                         })));
     Tables.write(store, spark, dir, "estimates", ESTIMATES, estimates);
+    Tables.write(store, spark, dir, "sweeps", SWEEPS, sweeps);
     Tables.write(store, spark, dir, "ablation-layer", LAYER, layers);
     Tables.write(store, spark, dir, "ablation-position", POSITION, positions);
     Tables.write(store, spark, dir, "ablation-model", MODEL, models);
   }
 
-  /** Whether estimate {@code a} is of a later layer than {@code b} (numbers compare as numbers). */
+  /** Whether estimate {@code a} is of a later layer than {@code b}, by {@link LayerOrder}. */
   private static boolean laterLayer(JsonNode a, JsonNode b) {
-    JsonNode la = a.path("layer");
-    JsonNode lb = b.path("layer");
-    if (la.isNumber() && lb.isNumber()) {
-      return la.doubleValue() > lb.doubleValue();
-    }
-    if (la.isNumber() != lb.isNumber()) {
-      return la.isNumber();
-    }
-    return a.path("activation").asText().compareTo(b.path("activation").asText()) > 0;
+    return LayerOrder.BY_DEPTH.compare(layerName(a), layerName(b)) > 0;
+  }
+
+  /** The sidecar's layer, else the activation file's name. */
+  private static String layerName(JsonNode e) {
+    String layer = str(e.path("layer"));
+    return layer != null ? layer : e.path("activation").asText();
   }
 
   private static String str(JsonNode n) {

@@ -19,6 +19,7 @@ import io.scalinglab.id.knn.Progress;
 import io.scalinglab.id.protocol.IdEstimate.Batches;
 import io.scalinglab.id.protocol.IdEstimate.InputCounts;
 import io.scalinglab.id.protocol.IdEstimate.KPoint;
+import io.scalinglab.id.protocol.IdEstimate.NPoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -38,6 +39,9 @@ import java.util.TreeSet;
  *       id.paper.batch-size} (a remainder smaller than a batch is left out; with fewer points than
  *       one batch, all form one), one estimate per batch, and their mean, std, min and max.
  * </ul>
+ *
+ * <p>Both also estimate on nested subsamples of n/16 … n/2 points ({@link NSweep}) and say whether
+ * the last doubling still moved the estimate.
  *
  * <p>Random choices come from {@code id.seed}, split per use (sampling, shuffle, bootstrap), so the
  * same settings give the same numbers. Points no estimate can be made from fail with an {@link
@@ -66,9 +70,11 @@ public final class Estimation {
     SplittableRandom root = new SplittableRandom(config.seed());
     SplittableRandom sampling = root.split();
     long bootstrapSeed = root.split().nextLong();
+    SplittableRandom nested = root.split(); // split last: the earlier draws stay as they were
     Result r =
         switch (config.protocol()) {
-          case GLOBAL -> global(prep.points(), config, engine, sampling, bootstrapSeed, progress);
+          case GLOBAL ->
+              global(prep.points(), config, engine, sampling, bootstrapSeed, nested, progress);
           case PAPER -> paper(prep.points(), config, engine, sampling, progress);
         };
     return new IdEstimate(
@@ -84,6 +90,8 @@ public final class Estimation {
         counts,
         r.interval,
         r.sweep,
+        r.nSweep,
+        NSweep.convergence(r.nSweep, config.levelledOffTolerance()),
         r.batches,
         r.degenerate,
         Optional.ofNullable(r.knn),
@@ -104,9 +112,42 @@ public final class Estimation {
       int n,
       Optional<Interval> interval,
       List<KPoint> sweep,
+      List<NPoint> nSweep,
       Optional<Batches> batches,
       int degenerate,
       Neighbours.KnnStats knn) {}
+
+  /** One estimate over a set of points: its value and its degenerate points (MLE). */
+  record Single(double value, int degenerate) {}
+
+  /** The fewest points an estimate needs is one more than this: k (MLE), 2 (TwoNN), 1 (PR). */
+  static int minPoints(IdConfig config) {
+    return switch (config.estimator()) {
+      case MLE -> config.k();
+      case TWONN -> 2;
+      case PR -> 1;
+    };
+  }
+
+  /** The configured estimator once over all of {@code p} (the MLE at {@code id.k}). */
+  static Single single(Points p, IdConfig config, KnnEngine engine) {
+    return switch (config.estimator()) {
+      case MLE -> {
+        requireMore(p.n(), config.k());
+        Neighbours nb = metric(engine.search(p, config.k(), Progress.NONE), config.metric());
+        Mle.MleEstimate e =
+            Mle.estimate(
+                nb.distances(), p.n(), config.k(), config.k(), config.unbiased(), config.combine());
+        yield new Single(e.id(), e.degenerate());
+      }
+      case TWONN -> {
+        requireMore(p.n(), 2);
+        Neighbours nb = metric(engine.search(p, 2, Progress.NONE), config.metric());
+        yield new Single(twoNn(ratios(nb), config.twonnDiscard()), 0);
+      }
+      case PR -> new Single(participationRatio(p), 0);
+    };
+  }
 
   private static Result global(
       Points all,
@@ -114,9 +155,11 @@ public final class Estimation {
       KnnEngine engine,
       SplittableRandom sampling,
       long bootstrapSeed,
+      SplittableRandom nested,
       Progress progress) {
     int cap = config.global().maxPoints();
     Points p = cap > 0 && all.n() > cap ? all.subset(sample(all.n(), cap, sampling)) : all;
+    int[] order = sample(p.n(), p.n(), nested);
     int resamples = config.global().bootstrapResamples();
     double confidence = config.global().confidence();
     switch (config.estimator()) {
@@ -153,8 +196,16 @@ public final class Estimation {
                             .id()));
           }
         }
+        List<NPoint> nSweep = NSweep.global(p, order, main.id(), config, engine);
         return new Result(
-            main.id(), p.n(), interval, sweep, Optional.empty(), main.degenerate(), nb.stats());
+            main.id(),
+            p.n(),
+            interval,
+            sweep,
+            nSweep,
+            Optional.empty(),
+            main.degenerate(),
+            nb.stats());
       }
       case TWONN -> {
         requireMore(p.n(), 2);
@@ -171,11 +222,14 @@ public final class Estimation {
                         bootstrapSeed,
                         Bootstrap.twoNn(mu, config.twonnDiscard())))
                 : Optional.empty();
-        return new Result(id, p.n(), interval, List.of(), Optional.empty(), 0, nb.stats());
+        List<NPoint> nSweep = NSweep.global(p, order, id, config, engine);
+        return new Result(id, p.n(), interval, List.of(), nSweep, Optional.empty(), 0, nb.stats());
       }
       case PR -> {
+        double id = participationRatio(p);
+        List<NPoint> nSweep = NSweep.global(p, order, id, config, engine);
         return new Result(
-            participationRatio(p), p.n(), Optional.empty(), List.of(), Optional.empty(), 0, null);
+            id, p.n(), Optional.empty(), List.of(), nSweep, Optional.empty(), 0, null);
       }
       default -> throw new IllegalStateException(config.estimator().toString());
     }
@@ -196,30 +250,9 @@ public final class Estimation {
     int degenerate = 0;
     for (int b = 0; b < count; b++) {
       int[] rows = java.util.Arrays.copyOfRange(order, b * size, (b + 1) * size);
-      Points batch = all.subset(rows);
-      switch (config.estimator()) {
-        case MLE -> {
-          requireMore(batch.n(), config.k());
-          Neighbours nb = metric(engine.search(batch, config.k(), Progress.NONE), config.metric());
-          Mle.MleEstimate e =
-              Mle.estimate(
-                  nb.distances(),
-                  batch.n(),
-                  config.k(),
-                  config.k(),
-                  config.unbiased(),
-                  config.combine());
-          values[b] = e.id();
-          degenerate += e.degenerate();
-        }
-        case TWONN -> {
-          requireMore(batch.n(), 2);
-          Neighbours nb = metric(engine.search(batch, 2, Progress.NONE), config.metric());
-          values[b] = twoNn(ratios(nb), config.twonnDiscard());
-        }
-        case PR -> values[b] = participationRatio(batch);
-        default -> throw new IllegalStateException(config.estimator().toString());
-      }
+      Single e = single(all.subset(rows), config, engine);
+      values[b] = e.value();
+      degenerate += e.degenerate();
       progress.report("batches", b + 1, count);
     }
     double mean = 0;
@@ -235,9 +268,26 @@ public final class Estimation {
     for (double v : values) {
       var += (v - mean) * (v - mean);
     }
-    Batches batches = new Batches(size, count, mean, Math.sqrt(var / count), min, max, values);
+    Batches batches =
+        new Batches(
+            size,
+            count,
+            mean,
+            Math.sqrt(var / count),
+            min,
+            max,
+            values,
+            NSweep.paperBatches(count));
+    List<NPoint> nSweep = NSweep.paper(all, order, size, values, config, engine);
     return new Result(
-        mean, size * count, Optional.empty(), List.of(), Optional.of(batches), degenerate, null);
+        mean,
+        size * count,
+        Optional.empty(),
+        List.of(),
+        nSweep,
+        Optional.of(batches),
+        degenerate,
+        null);
   }
 
   /** {@code m} distinct indices of {@code 0 .. n}, in random order (a partial Fisher–Yates). */

@@ -23,6 +23,12 @@ import java.util.Optional;
  * @param input what the input held and what was left out
  * @param interval the bootstrap interval (global protocol, MLE and TwoNN)
  * @param kSweep the MLE for each k of the sweep, side by side (global protocol)
+ * @param nSweep the estimate on nested subsamples of n/16, n/8, n/4, n/2 and n points (for the
+ *     paper protocol, of a batch's points, n per batch, averaged over the first {@code
+ *     batches.sweepBatches} batches), smallest first; sizes too small for the estimator are left
+ *     out
+ * @param convergence whether the last doubling of n still moved the estimate (empty when the sweep
+ *     has no n/2 point)
  * @param batches the per-batch estimates (paper protocol)
  * @param degenerate points whose k neighbours all tie (left out of a mean; see Mle)
  * @param knn how the neighbour search went (empty for PR)
@@ -42,6 +48,8 @@ public record IdEstimate(
     InputCounts input,
     Optional<Interval> interval,
     List<KPoint> kSweep,
+    List<NPoint> nSweep,
+    Optional<Convergence> convergence,
     Optional<Batches> batches,
     int degenerate,
     Optional<KnnStats> knn,
@@ -57,10 +65,28 @@ public record IdEstimate(
   /** The estimate with {@code k} neighbours. */
   public record KPoint(int k, double id) {}
 
+  /** The estimate on a nested subsample of {@code n} points (per batch, paper protocol). */
+  public record NPoint(int n, double id) {}
+
+  /**
+   * Whether an estimate has levelled off in n: {@code change = (id(n) − id(n/2)) / id(n)}, the
+   * relative move over the last doubling of the n sweep, and {@code levelledOff} when {@code
+   * |change| < tolerance} ({@code id.levelled-off-tolerance}).
+   */
+  public record Convergence(double change, double tolerance, boolean levelledOff) {}
+
   /**
    * The paper protocol's batches: {@code count} batches of {@code size} vectors, their estimates
-   * and summary ({@code std} is the population standard deviation, numpy's default).
+   * and summary ({@code std} is the population standard deviation, numpy's default), and how many
+   * of them (the first) the n sweep averages over.
    */
   public record Batches(
-      int size, int count, double mean, double std, double min, double max, double[] values) {}
+      int size,
+      int count,
+      double mean,
+      double std,
+      double min,
+      double max,
+      double[] values,
+      int sweepBatches) {}
 }

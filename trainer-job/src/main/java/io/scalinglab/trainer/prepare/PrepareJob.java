@@ -131,15 +131,14 @@ public final class PrepareJob {
     CorpusSource.InputFiles input = CorpusSource.expand(ds.source(), conf);
     int minPartitions = inputPartitions(ds, spark.sparkContext().defaultParallelism());
     Tokenizer tokenizer = Tokenizers.forName(ds.tokenizer().key());
+    ValidationSplit split =
+        ValidationSplit.ofFraction(ds.valFraction()); // the closure's only state
     PrepareStats stats =
         unwrapSparkFailure(
             () ->
                 CorpusSource.read(spark, ds.source(), input, minPartitions)
                     .mapPartitions(tokenize(tokenizer, ds.seed()))
-                    .aggregate(
-                        new PrepareStats(),
-                        (s, d) -> s.add(d, ValidationSplit.ofFraction(ds.valFraction())),
-                        PrepareStats::merge));
+                    .aggregate(new PrepareStats(), (s, d) -> s.add(d, split), PrepareStats::merge));
     return new TokenCounts(
         stats.documents(), stats.trainTokens + stats.valTokens, stats.textBytes, input.bytes());
   }
