@@ -1,6 +1,7 @@
 package io.scalinglab.core.config;
 
 import com.typesafe.config.Config;
+import io.scalinglab.core.store.LayerOrder;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -77,11 +78,11 @@ public record TrainSettings(
       Set<String> out = new LinkedHashSet<>();
       for (String name : layers) {
         if (name.equals("all")) {
-          out.add("emb");
-          for (int i = 0; i < nLayer; i++) {
-            out.add("h_" + i);
+          for (String state : LayerOrder.hiddenStates(nLayer)) {
+            if (!state.equals(LayerOrder.FINAL_BLOCK)) { // the same values as the last h_i
+              out.add(state);
+            }
           }
-          out.add("ln_f");
         } else if (blockIndex(name) >= nLayer) {
           throw new IllegalArgumentException(
               "hidden state " + name + " needs more than " + nLayer + " layers");
@@ -95,7 +96,7 @@ public record TrainSettings(
 
   /** The block index of {@code h_<i>}, or -1 for any other name. */
   static int blockIndex(String name) {
-    return name.matches("h_[0-9]+") ? Integer.parseInt(name.substring(2)) : -1;
+    return name.startsWith("h_") ? LayerOrder.blockIndex(name).orElse(-1) : -1;
   }
 
   /** The {@code train} section of {@code config}, layered on reference.conf. */

@@ -1,6 +1,8 @@
 package io.scalinglab.core.store;
 
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.regex.Matcher;
@@ -69,6 +71,23 @@ public final class LayerOrder {
   public static OptionalInt blockIndex(String layer) {
     Matcher m = BLOCK.matcher(Objects.requireNonNull(layer, "layer"));
     return m.matches() ? OptionalInt.of(Integer.parseInt(m.group(1))) : OptionalInt.empty();
+  }
+
+  /**
+   * Every hidden state a GPT of {@code nLayer} blocks has, in the order of its forward pass: {@code
+   * emb}, {@code h_0} … {@code h_<nLayer − 1>}, {@code h_final}, {@code ln_f}. The trainer's
+   * engines answer exactly these names, and {@code train.activations.layers} is checked against
+   * them.
+   */
+  public static List<String> hiddenStates(int nLayer) {
+    List<String> names = new ArrayList<>();
+    names.add(EMBEDDING);
+    for (int i = 0; i < nLayer; i++) {
+      names.add("h_" + i);
+    }
+    names.add(FINAL_BLOCK);
+    names.add(FINAL_NORM);
+    return List.copyOf(names);
   }
 
   /** Among the names after the blocks: h_final, then ln_f, then the rest. */

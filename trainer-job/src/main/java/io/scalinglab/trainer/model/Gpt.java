@@ -2,6 +2,7 @@ package io.scalinglab.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.store.LayerOrder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,13 +53,13 @@ public final class Gpt implements LanguageModel {
   public static final String WPE = "wpe";
 
   /** Names of hidden states a caller can ask for: the token plus position embedding. */
-  public static final String EMB = "emb";
+  public static final String EMB = LayerOrder.EMBEDDING;
 
   /** The last block's output. */
-  public static final String FINAL_BLOCK = "h_final";
+  public static final String FINAL_BLOCK = LayerOrder.FINAL_BLOCK;
 
   /** After the final LayerNorm. */
-  public static final String LN_F = "ln_f";
+  public static final String LN_F = LayerOrder.FINAL_NORM;
 
   /** An older name of {@link #LN_F}, still accepted. */
   public static final String FINAL_LN = "ln_f_out";

@@ -1,6 +1,6 @@
 package io.scalinglab.trainer.model;
 
-import java.util.ArrayList;
+import io.scalinglab.core.store.LayerOrder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,14 +74,7 @@ public interface LanguageModel {
    * {@code emb}, {@code h_0} … {@code h_<nLayer − 1>}, {@code h_final}, {@code ln_f}.
    */
   static List<String> hiddenStateNames(int nLayer) {
-    List<String> names = new ArrayList<>();
-    names.add(Gpt.EMB);
-    for (int i = 0; i < nLayer; i++) {
-      names.add("h_" + i);
-    }
-    names.add(Gpt.FINAL_BLOCK);
-    names.add(Gpt.LN_F);
-    return names;
+    return LayerOrder.hiddenStates(nLayer);
   }
 
   /**
