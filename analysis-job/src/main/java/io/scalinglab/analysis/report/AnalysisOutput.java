@@ -23,6 +23,7 @@ import io.scalinglab.core.config.TheoryError;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +40,7 @@ public record AnalysisOutput(Map<String, byte[]> files) {
   public static final String FITS_JSON = "fits.json";
   public static final String FITS_CSV = "fits.csv";
   public static final String PREDICTIONS_CSV = "predictions.csv";
+  public static final String FRONTIER_CSV = "frontier.csv";
   public static final String REPORT = "report.html";
   public static final String FIGURES = "figures";
 
@@ -68,7 +70,10 @@ public record AnalysisOutput(Map<String, byte[]> files) {
     requireNonNull(provenance, "provenance");
     Map<String, byte[]> files = new LinkedHashMap<>();
     Map<Figure, byte[]> pngs = new LinkedHashMap<>();
-    for (Figure f : Figures.of(result)) {
+    List<Frontiers.Of> frontiers = Frontiers.of(result);
+    List<Figure> figures = new ArrayList<>(Figures.of(result));
+    Frontiers.figure(frontiers).ifPresent(figures::add);
+    for (Figure f : figures) {
       byte[] png = f.png();
       pngs.put(f, png);
       files.put(FIGURES + "/" + f.name() + ".png", png);
@@ -76,7 +81,16 @@ public record AnalysisOutput(Map<String, byte[]> files) {
     }
     files.put(FITS_CSV, utf8(AnalysisTables.fits(result)));
     files.put(PREDICTIONS_CSV, utf8(AnalysisTables.predictions(result)));
+    if (!frontiers.isEmpty()) {
+      files.put(FRONTIER_CSV, utf8(AnalysisTables.write(Frontiers.rows(frontiers))));
+    }
     ObjectNode json = json(result, sweep, inputs);
+    ArrayNode fr = json.putArray("frontiers");
+    for (Frontiers.Of o : frontiers) {
+      ObjectNode one = FitJson.frontier(o.frontier());
+      one.put("dataset", o.dataset());
+      fr.add(one);
+    }
     Manifests.withProvenance(json, provenance);
     files.put(FITS_JSON, utf8(write(json) + "\n"));
     String html =

@@ -42,7 +42,8 @@ class AnalysisOutputTest {
   void filesInWriteOrderWithTheReportLast() throws Exception {
     AnalysisOutput out = output();
     List<String> names = List.copyOf(out.files().keySet());
-    assertEquals(10, out.figureFiles().size()); // five figures (id-layers among them), PNG and SVG
+    // six figures (id-layers and the joint fit's frontier among them), PNG and SVG
+    assertEquals(12, out.figureFiles().size());
     assertEquals(AnalysisOutput.REPORT, names.get(names.size() - 1));
     assertEquals(AnalysisOutput.FITS_JSON, names.get(names.size() - 2));
 
@@ -61,12 +62,29 @@ class AnalysisOutputTest {
     assertEquals(4, predictions.size()); // 2 datasets × 2 axes
     assertEquals("squared", predictions.text(0, "error"));
     assertEquals(2.0 / 14, predictions.number(2, "predicted"), 1e-12); // tiny, data axis
+
+    // both datasets have a joint fit (3 x 4 grid): their frontiers, a = β/(α+β) of each fit
+    Table frontier = Table.parse("frontier.csv", text(out, AnalysisOutput.FRONTIER_CSV));
+    assertEquals(List.of(Frontiers.HEADER), List.of(frontier.columns().toArray()));
+    assertEquals(2 * Frontiers.BUDGETS, frontier.size());
+    JsonNode fr = json.path("frontiers");
+    assertEquals(2, fr.size());
+    for (JsonNode f : fr) {
+      double a = f.path("exponents").path("a").path("value").asDouble();
+      double b = f.path("exponents").path("b").path("value").asDouble();
+      assertEquals(1.0, a + b, 1e-12);
+    }
+    // the synthetic laws: α 0.3 in N; β 0.3 for tiny and 0.5 for sql, so a = β/(α+β) is 0.5 and
+    // 0.625; 12 points with 0.5 % noise recover α and β to a few hundredths, a to within 0.1
+    assertEquals("sql", fr.get(0).path("dataset").asText());
+    assertEquals(0.625, fr.get(0).path("exponents").path("a").path("value").asDouble(), 0.1);
+    assertEquals(0.5, fr.get(1).path("exponents").path("a").path("value").asDouble(), 0.1);
   }
 
   @Test
   void reportIsSelfContainedAndStatesTheTheorySettings() {
     String html = text(output(), AnalysisOutput.REPORT);
-    assertEquals(5, html.split("data:image/png;base64,", -1).length - 1);
+    assertEquals(6, html.split("data:image/png;base64,", -1).length - 1);
     assertTrue(!html.contains("src=\"http") && !html.contains("href=\"http"), "external link");
     assertTrue(html.contains("<b>β = 1</b>"), "beta stated");
     assertTrue(html.contains("<b>squared error</b>"), "error convention stated");
