@@ -68,6 +68,27 @@ public record GptConfig(
     return new GptConfig(12, 12, 768, 1024, 50257, true, true, Gelu.TANH, DEFAULT_EPS, 0.0);
   }
 
+  /**
+   * The model as the store's JSON describes it (run manifests, {@code eval --json}): every
+   * component in snake_case, then the parameter counts.
+   */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    var m = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    m.put("n_layer", nLayer);
+    m.put("n_head", nHead);
+    m.put("n_embd", nEmbd);
+    m.put("block_size", blockSize);
+    m.put("vocab_size", vocabSize);
+    m.put("bias", bias);
+    m.put("tied_head", tiedHead);
+    m.put("gelu", gelu.key());
+    m.put("layernorm_eps", layerNormEps);
+    m.put("dropout", dropout);
+    m.put("params_total", totalParams());
+    m.put("params_non_embedding", nonEmbeddingParams());
+    return m;
+  }
+
   /** This shape with another GELU, epsilon and dropout. */
   public GptConfig withNumerics(Gelu g, double eps, double p) {
     return new GptConfig(nLayer, nHead, nEmbd, blockSize, vocabSize, bias, tiedHead, g, eps, p);

@@ -95,17 +95,8 @@ public final class CheckpointEval {
       o.put("dataset", dataset);
       o.put("windows_asked", windowsAsked);
       o.put("perplexity", Math.exp(loss.loss()));
-      ObjectNode m = o.putObject("model");
-      m.put("n_layer", model.nLayer());
-      m.put("n_head", model.nHead());
-      m.put("n_embd", model.nEmbd());
-      m.put("block_size", model.blockSize());
-      m.put("vocab_size", model.vocabSize());
-      m.put("bias", model.bias());
-      m.put("tied_head", model.tiedHead());
-      m.put("gelu", model.gelu().key());
-      m.put("layernorm_eps", model.layerNormEps());
-      m.put("params_total", model.totalParams());
+      ObjectNode m = model.toJson();
+      o.set("model", m);
       m.put("engine", engine.key());
       return o;
     }

@@ -240,20 +240,11 @@ public final class Trainer {
     m.put("subset", spec.subset());
     m.put("subset_tokens", spec.subsetTokens());
     m.put("parameters", spec.model().totalParams()); // read by the id job's ablation tables
-    GptConfig c = spec.model();
-    ObjectNode model = m.putObject("model");
-    model.put("n_layer", c.nLayer());
-    model.put("n_head", c.nHead());
-    model.put("n_embd", c.nEmbd());
-    model.put("block_size", c.blockSize());
-    model.put("vocab_size", c.vocabSize());
-    model.put("bias", c.bias());
-    model.put("tied_head", c.tiedHead());
+    ObjectNode model = spec.model().toJson();
     if (!spec.initFrom().isEmpty()) {
       model.put("init_from", spec.initFrom());
     }
-    model.put("params_total", c.totalParams());
-    model.put("params_non_embedding", c.nonEmbeddingParams());
+    m.set("model", model);
     store.writeJson(
         new Path(spec.runDir(), "manifest.json"), Manifests.withProvenance(m, provenance()));
   }
