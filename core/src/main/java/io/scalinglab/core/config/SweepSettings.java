@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
  * @param models one map of {@code model} keys per size (empty: the model section's one model)
  * @param subsets subset names of the prepared dataset (empty: {@code train.subset})
  * @param seeds seeds (empty: {@code train.seed})
+ * @param modelLr peak learning rate per entry of {@code models} (empty: {@code train.lr} for all)
  * @param design {@code grid} (every model at every subset) or {@code axes} (the data axis: model
  *     {@code dataModel} at every subset; the model axis: every model at {@code modelSubset})
  * @param dataModel index into {@code models} of the data axis's model; -1 is the last
@@ -25,6 +26,7 @@ public record SweepSettings(
     List<Map<String, String>> models,
     List<String> subsets,
     List<Long> seeds,
+    List<Double> modelLr,
     String design,
     int dataModel,
     String modelSubset,
@@ -82,6 +84,7 @@ public record SweepSettings(
     models = List.copyOf(models);
     subsets = List.copyOf(subsets);
     seeds = List.copyOf(seeds);
+    modelLr = List.copyOf(modelLr);
   }
 
   /** The {@code sweep} section of {@code config}, layered on reference.conf. */
@@ -97,6 +100,7 @@ public record SweepSettings(
             s.objectList("sweep.models", "model"),
             s.stringList("sweep.subsets", TrainSettings.NAME),
             s.integerList("sweep.seeds", Check.any()),
+            s.numberList("sweep.model-lr", TrainSettings.RATE),
             s.string("sweep.design", Check.matching(Pattern.compile("grid|axes"), "grid or axes")),
             s.intValue("sweep.data-model", Check.atLeast(-1)),
             s.string("sweep.model-subset"),
@@ -114,6 +118,15 @@ public record SweepSettings(
           "must be longer than sweep.lock-heartbeat ("
               + settings.lockHeartbeat()
               + " s), or a live sweep's lock would be taken over");
+    }
+    if (!settings.modelLr().isEmpty() && settings.modelLr().size() != settings.models().size()) {
+      throw s.invalid(
+          "sweep.model-lr",
+          "has "
+              + settings.modelLr().size()
+              + " rates for "
+              + settings.models().size()
+              + " entries of sweep.models; give one per model, or none");
     }
     int models = Math.max(1, settings.models().size());
     if (settings.dataModel() >= models) {

@@ -87,6 +87,32 @@ class SweepSettingsTest {
   }
 
   @Test
+  void modelLrNeedsOneRatePerModel() {
+    SweepSettings s =
+        SweepSettings.fromConfig(
+            ConfigFactory.parseString(
+                "sweep { models = [{n-embd = 16}, {n-embd = 32}], model-lr = [1e-2, 5e-3] }"));
+    assertEquals(List.of(1e-2, 5e-3), s.modelLr());
+    ConfigException count =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString(
+                        "sweep { models = [{n-embd = 16}, {n-embd = 32}], model-lr = [1e-2] }")));
+    assertTrue(count.getMessage().contains("sweep.model-lr"), count.getMessage());
+    assertTrue(count.getMessage().contains("1 rates for 2 entries"), count.getMessage());
+    ConfigException rate =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString(
+                        "sweep { models = [{n-embd = 16}], model-lr = [0] }")));
+    assertTrue(rate.getMessage().contains("sweep.model-lr"), rate.getMessage());
+  }
+
+  @Test
   void staleLockMustOutliveTheHeartbeat() {
     ConfigException e =
         assertThrows(

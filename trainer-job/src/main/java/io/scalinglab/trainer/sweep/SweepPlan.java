@@ -59,6 +59,11 @@ public final class SweepPlan {
       for (long seed : seeds) {
         List<String> overrides = new ArrayList<>();
         models.get(m).forEach((k, v) -> overrides.add("model." + k + "=" + JobOptions.quote(v)));
+        if (!sweep.modelLr().isEmpty()) {
+          double lr = sweep.modelLr().get(m);
+          overrides.add("train.lr=" + lr);
+          overrides.add("train.min-lr=" + train.minLr() * lr / train.lr());
+        }
         overrides.add("train.subset=" + JobOptions.quote(subset));
         overrides.add("train.seed=" + seed);
         ScalinglabConfig runConfig = config.withOverrides(overrides);

@@ -112,6 +112,22 @@ class SweepPlanTest {
   }
 
   @Test
+  void modelLrGivesEachModelItsRateAndScalesTheFloorAlike() {
+    List<SweepPlan.Run> runs =
+        SweepPlan.expand(
+            config(
+                "sweep.models=[{n-embd=16}, {n-embd=32}]",
+                "sweep.model-lr=[1e-2, 5e-3]",
+                "train.lr=4e-3",
+                "train.min-lr=4e-5"),
+            store);
+    assertEquals(1e-2, runs.get(0).spec().train().lr());
+    assertEquals(1e-4, runs.get(0).spec().train().minLr(), 1e-18);
+    assertEquals(5e-3, runs.get(1).spec().train().lr());
+    assertEquals(5e-5, runs.get(1).spec().train().minLr(), 1e-18);
+  }
+
+  @Test
   void anEmptySweepSectionIsTheOneRunOfTheModelSection() {
     List<SweepPlan.Run> runs = SweepPlan.expand(config("train.subset=f0.1"), store);
     assertEquals(1, runs.size());
