@@ -199,8 +199,7 @@ public final class AnalyzeCommand {
             f.y()[order[0]],
             f.y()[order[order.length - 1]],
             falling ? "falling at every step" : "not falling at every step");
-    String regime =
-        "regime " + f.regime().key() + (f.regime().comparable() ? "" : " (not comparable)");
+    String regime = "regime " + f.regime().key().replace('-', ' ');
     String head = f.kind() + " axis at " + f.group() + ": ";
     if (!(f.fit() instanceof Fit.Fitted fit)) {
       return head + x.length + " points, fit failed; " + loss + ", " + regime;
