@@ -40,6 +40,32 @@ class AnalyzeCommandTest {
   }
 
   @Test
+  void axisLineSaysPointsDecadesAlphaR2LossAndRegime() {
+    var data =
+        new io.scalinglab.analysis.sweep.SweepData(
+            io.scalinglab.analysis.sweep.Run.fromTable(
+                io.scalinglab.analysis.table.Table.parse("results.csv", results()),
+                "val_loss_mean5"),
+            java.util.List.of(),
+            java.util.List.of(),
+            java.util.List.of());
+    var result =
+        io.scalinglab.analysis.sweep.SweepAnalysis.analyze(
+            data, io.scalinglab.analysis.sweep.SweepAnalysisFixture.SETTINGS, s -> {});
+    var data0 =
+        result.datasets().get(0).fits().stream()
+            .filter(f -> f.primary() && f.kind().equals("data"))
+            .findFirst()
+            .orElseThrow();
+    String line = AnalyzeCommand.axisLine(data0);
+    // the largest model's group: 3 token counts over 2 decades, loss falling at each
+    assertTrue(line.startsWith("data axis at N = 1.600e+07: 3 points over 2.00 decades, α "), line);
+    assertTrue(line.contains("(t 95%), R² "), line);
+    assertTrue(line.contains("falling at every step"), line);
+    assertTrue(line.endsWith("regime unknown"), line);
+  }
+
+  @Test
   void writesTheReportIntoTheStore(@TempDir Path root) throws Exception {
     Files.createDirectories(root.resolve("s/id"));
     Files.writeString(root.resolve("s/results.csv"), results());

@@ -43,7 +43,7 @@ final class SweepBench {
       """;
 
   /** The data sizes of the sweep; the two-JVM figure gives each JVM one. */
-  private static final List<String> SUBSETS = List.of("t100000", "f1");
+  private static final List<String> SUBSETS = List.of("t128000", "f1");
 
   /**
    * How long the two JVMs get to start Spark and warm up (a 100-step sweep of the same runs, so
@@ -98,7 +98,7 @@ final class SweepBench {
     Console.line(
         String.format(
             Locale.ROOT,
-            "4 runs (2l32w, 2l64w x t100000, f1) of %d steps, %d repeats per core count, %d cores on"
+            "4 runs (2l32w, 2l64w x t128000, f1) of %d steps, %d repeats per core count, %d cores on"
                 + " this machine",
             steps,
             repeats,

@@ -135,7 +135,15 @@ public final class AnalyzeJob {
 
     AnalysisResult analysis =
         SweepAnalysis.analyze(
-            new SweepData(runs, ids, layers, positions, convergence), settings, log);
+            new SweepData(
+                runs,
+                ids,
+                layers,
+                positions,
+                convergence,
+                ValidationEntropy.of(store, sweep, runs, log)),
+            settings,
+            log);
     if (!analysis.excluded().isEmpty()) {
       log.accept(analysis.excluded().size() + " run(s) left out (not done, or no loss)");
     }

@@ -145,6 +145,16 @@ public record AnalysisOutput(Map<String, byte[]> files) {
       ObjectNode dn = ds.addObject();
       dn.put("dataset", d.dataset());
       dn.put("runs", d.runs().size());
+      d.entropy()
+          .ifPresent(
+              e -> {
+                ObjectNode en = dn.putObject("val_entropy");
+                en.put("tokens", e.tokens());
+                en.put("unigram", e.unigram());
+                en.put("bigram", e.bigram());
+                en.put("bigram_bias", e.bigramBias());
+                en.put("unit", "nats per token");
+              });
       d.id()
           .ifPresent(
               c -> {

@@ -10,6 +10,7 @@ import io.scalinglab.analysis.sweep.FitRecord;
 import io.scalinglab.analysis.sweep.IdRow;
 import io.scalinglab.analysis.sweep.Run;
 import io.scalinglab.analysis.sweep.SweepAnalysis;
+import io.scalinglab.analysis.sweep.TokenEntropy;
 import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Interval;
 import io.scalinglab.analysis.theory.TheoryPrediction;
@@ -32,6 +33,7 @@ import java.util.function.ToDoubleFunction;
  */
 final class Figures {
   private static final Color THEORY = new Color(0x333333);
+  private static final Color ENTROPY = new Color(0x999999);
 
   private Figures() {}
 
@@ -97,7 +99,27 @@ final class Figures {
       }
       double[] allX = fits.stream().flatMapToDouble(f -> Arrays.stream(f.x()[0])).toArray();
       double[] allY = fits.stream().flatMapToDouble(f -> Arrays.stream(f.y())).toArray();
-      p.labelMinorTicks(max(allX) / min(allX), max(allY) / min(allY));
+      double yMax = max(allY);
+      double yMin = min(allY);
+      if (d.entropy().isPresent()) {
+        TokenEntropy e = d.entropy().get();
+        double[] ends = {min(allX), max(allX)};
+        p.line(
+            String.format(Locale.ROOT, "unigram entropy %.3f", e.unigram()),
+            ends,
+            new double[] {e.unigram(), e.unigram()},
+            ENTROPY,
+            true);
+        p.line(
+            String.format(Locale.ROOT, "bigram entropy %.3f", e.bigram()),
+            ends,
+            new double[] {e.bigram(), e.bigram()},
+            ENTROPY.darker(),
+            true);
+        yMax = Math.max(yMax, e.unigram());
+        yMin = Math.min(yMin, e.bigram());
+      }
+      p.labelMinorTicks(max(allX) / min(allX), yMax / yMin);
       panels.add(p);
     }
     if (panels.isEmpty()) {
@@ -115,7 +137,10 @@ final class Figures {
                 + (axis == Axis.DATA ? "2" : "3")
                 + "). Solid lines: power-law fits per group, the shaded band the bootstrap interval"
                 + " of the primary fit; dashed: the exponent the theory predicts from the ID,"
-                + " drawn through the primary fit's middle, grey band from the interval on d.",
+                + " drawn through the primary fit's middle, grey band from the interval on d;"
+                + " grey dashed: the validation split's unigram and bigram entropies (nats per"
+                + " token, plug-in estimates), the losses of the best context-free and"
+                + " one-token-back models.",
             panels,
             2));
   }

@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param theory the predicted exponents, when there is an ID estimate
  * @param comparisons predicted against fitted exponent per axis
  * @param notes what could not be done and why
+ * @param entropy the unigram and bigram entropies of the validation split, when its shards were
+ *     found
  */
 public record DatasetResult(
     String dataset,
@@ -26,7 +28,8 @@ public record DatasetResult(
     Optional<IdSpread> spread,
     Optional<TheoryPrediction> theory,
     List<Comparison> comparisons,
-    List<String> notes) {
+    List<String> notes,
+    Optional<TokenEntropy> entropy) {
   public DatasetResult {
     Objects.requireNonNull(dataset, "dataset");
     runs = List.copyOf(runs);
@@ -36,5 +39,6 @@ public record DatasetResult(
     Objects.requireNonNull(theory, "theory");
     comparisons = List.copyOf(comparisons);
     notes = List.copyOf(notes);
+    Objects.requireNonNull(entropy, "entropy");
   }
 }

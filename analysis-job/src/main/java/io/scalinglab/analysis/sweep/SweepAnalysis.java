@@ -208,7 +208,16 @@ public final class SweepAnalysis {
         notes.add(f.kind() + "-scaling fit at " + f.group() + ": " + f.regime().reason());
       }
     }
-    return new DatasetResult(name, runs, fits, id, spread, theory, comparisons, notes);
+    return new DatasetResult(
+        name,
+        runs,
+        fits,
+        id,
+        spread,
+        theory,
+        comparisons,
+        notes,
+        Optional.ofNullable(data.entropies().get(name)));
   }
 
   /**

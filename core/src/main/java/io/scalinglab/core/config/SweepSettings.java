@@ -3,6 +3,7 @@ package io.scalinglab.core.config;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * What a sweep trains ({@code sweep} in reference.conf): the model family, the data sizes and the
@@ -11,6 +12,11 @@ import java.util.Map;
  * @param models one map of {@code model} keys per size (empty: the model section's one model)
  * @param subsets subset names of the prepared dataset (empty: {@code train.subset})
  * @param seeds seeds (empty: {@code train.seed})
+ * @param modelLr peak learning rate per entry of {@code models} (empty: {@code train.lr} for all)
+ * @param design {@code grid} (every model at every subset) or {@code axes} (the data axis: model
+ *     {@code dataModel} at every subset; the model axis: every model at {@code modelSubset})
+ * @param dataModel index into {@code models} of the data axis's model; -1 is the last
+ * @param modelSubset subset of the model axis; empty is the last of {@code subsets}
  * @param progressInterval seconds between the driver's progress lines
  * @param lockHeartbeat seconds between refreshes of the sweep lock
  * @param lockStaleAfter seconds after which a lock nobody refreshed is taken over
@@ -20,6 +26,10 @@ public record SweepSettings(
     List<Map<String, String>> models,
     List<String> subsets,
     List<Long> seeds,
+    List<Double> modelLr,
+    String design,
+    int dataModel,
+    String modelSubset,
     int progressInterval,
     int lockHeartbeat,
     int lockStaleAfter,
@@ -65,10 +75,16 @@ public record SweepSettings(
     }
   }
 
+  /** Whether the sweep trains two axes rather than the full grid. */
+  public boolean axes() {
+    return design.equals("axes");
+  }
+
   public SweepSettings {
     models = List.copyOf(models);
     subsets = List.copyOf(subsets);
     seeds = List.copyOf(seeds);
+    modelLr = List.copyOf(modelLr);
   }
 
   /** The {@code sweep} section of {@code config}, layered on reference.conf. */
@@ -84,6 +100,10 @@ public record SweepSettings(
             s.objectList("sweep.models", "model"),
             s.stringList("sweep.subsets", TrainSettings.NAME),
             s.integerList("sweep.seeds", Check.any()),
+            s.numberList("sweep.model-lr", TrainSettings.RATE),
+            s.string("sweep.design", Check.matching(Pattern.compile("grid|axes"), "grid or axes")),
+            s.intValue("sweep.data-model", Check.atLeast(-1)),
+            s.string("sweep.model-subset"),
             s.intValue("sweep.progress-interval", positive),
             s.intValue("sweep.lock-heartbeat", positive),
             s.intValue("sweep.lock-stale-after", positive),
@@ -98,6 +118,25 @@ public record SweepSettings(
           "must be longer than sweep.lock-heartbeat ("
               + settings.lockHeartbeat()
               + " s), or a live sweep's lock would be taken over");
+    }
+    if (!settings.modelLr().isEmpty() && settings.modelLr().size() != settings.models().size()) {
+      throw s.invalid(
+          "sweep.model-lr",
+          "has "
+              + settings.modelLr().size()
+              + " rates for "
+              + settings.models().size()
+              + " entries of sweep.models; give one per model, or none");
+    }
+    int models = Math.max(1, settings.models().size());
+    if (settings.dataModel() >= models) {
+      throw s.invalid(
+          "sweep.data-model",
+          "sweep.models has "
+              + models
+              + " entries (indices 0.."
+              + (models - 1)
+              + ", or -1 for the last)");
     }
     return settings;
   }

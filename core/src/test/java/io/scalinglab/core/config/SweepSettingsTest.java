@@ -56,6 +56,63 @@ class SweepSettingsTest {
   }
 
   @Test
+  void designIsGridByDefaultAndAxesNameTheirModelAndSubset() {
+    SweepSettings d = SweepSettings.fromConfig(ConfigFactory.empty());
+    assertEquals("grid", d.design());
+    assertEquals(-1, d.dataModel());
+    assertEquals("", d.modelSubset());
+    SweepSettings a =
+        SweepSettings.fromConfig(
+            ConfigFactory.parseString(
+                "sweep { models = [{n-embd = 16}, {n-embd = 32}], design = axes, data-model = 1,"
+                    + " model-subset = t1000 }"));
+    assertTrue(a.axes());
+    assertEquals(1, a.dataModel());
+    assertEquals("t1000", a.modelSubset());
+    ConfigException design =
+        assertThrows(
+            ConfigException.class,
+            () -> SweepSettings.fromConfig(ConfigFactory.parseString("sweep.design = diagonal")));
+    assertTrue(design.getMessage().contains("'diagonal' in sweep.design"), design.getMessage());
+    assertTrue(design.getMessage().contains("grid or axes"), design.getMessage());
+    ConfigException model =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString(
+                        "sweep { models = [{n-embd = 16}, {n-embd = 32}], data-model = 2 }")));
+    assertTrue(model.getMessage().contains("sweep.data-model"), model.getMessage());
+    assertTrue(model.getMessage().contains("indices 0..1"), model.getMessage());
+  }
+
+  @Test
+  void modelLrNeedsOneRatePerModel() {
+    SweepSettings s =
+        SweepSettings.fromConfig(
+            ConfigFactory.parseString(
+                "sweep { models = [{n-embd = 16}, {n-embd = 32}], model-lr = [1e-2, 5e-3] }"));
+    assertEquals(List.of(1e-2, 5e-3), s.modelLr());
+    ConfigException count =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString(
+                        "sweep { models = [{n-embd = 16}, {n-embd = 32}], model-lr = [1e-2] }")));
+    assertTrue(count.getMessage().contains("sweep.model-lr"), count.getMessage());
+    assertTrue(count.getMessage().contains("1 rates for 2 entries"), count.getMessage());
+    ConfigException rate =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepSettings.fromConfig(
+                    ConfigFactory.parseString(
+                        "sweep { models = [{n-embd = 16}], model-lr = [0] }")));
+    assertTrue(rate.getMessage().contains("sweep.model-lr"), rate.getMessage());
+  }
+
+  @Test
   void staleLockMustOutliveTheHeartbeat() {
     ConfigException e =
         assertThrows(

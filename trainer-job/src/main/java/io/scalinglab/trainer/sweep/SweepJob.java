@@ -78,11 +78,12 @@ public final class SweepJob {
       log.accept(
           String.format(
               Locale.ROOT,
-              "sweep %s: %d runs (%d model sizes x %d subsets x %d seeds) of %s/%s; %d finished"
+              "sweep %s: %d runs (%d model sizes %s %d subsets x %d seeds) of %s/%s; %d finished"
                   + " earlier, %d to train on %s with %d task slots",
               train.sweep(),
               runs.size(),
               Math.max(1, settings.models().size()),
+              settings.axes() ? "on the model axis +" : "x",
               Math.max(1, settings.subsets().size()),
               Math.max(1, settings.seeds().size()),
               dataset,

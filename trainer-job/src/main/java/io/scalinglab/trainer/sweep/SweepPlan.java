@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A sweep config expanded into its runs: every (model, subset, seed) combination of the {@code
- * sweep} section, each an immutable {@link RunSpec} whose id is a hash of its resolved settings.
- * The order is models, then subsets, then seeds, so the largest work is not all at the end unless
- * the config lists it so.
+ * A sweep config expanded into its runs: the (model, subset) pairs of {@code sweep.design} (every
+ * combination, or the model and data axes) times the seeds, each an immutable {@link RunSpec} whose
+ * id is a hash of its resolved settings. The order is the pairs' (models, then subsets; for axes
+ * the model axis first), then seeds, so the largest work is not all at the end unless the config
+ * lists it so.
  */
 public final class SweepPlan {
   private SweepPlan() {}
@@ -52,35 +53,72 @@ public final class SweepPlan {
     List<Long> seeds = sweep.seeds().isEmpty() ? List.of(train.seed()) : sweep.seeds();
     Map<String, String> seen = new LinkedHashMap<>();
     List<Run> runs = new ArrayList<>();
-    for (int m = 0; m < models.size(); m++) {
-      for (String subset : subsets) {
-        for (long seed : seeds) {
-          List<String> overrides = new ArrayList<>();
-          models.get(m).forEach((k, v) -> overrides.add("model." + k + "=" + JobOptions.quote(v)));
-          overrides.add("train.subset=" + JobOptions.quote(subset));
-          overrides.add("train.seed=" + seed);
-          ScalinglabConfig runConfig = config.withOverrides(overrides);
-          RunSpec spec = RunSpec.resolve(runConfig, store);
-          if (sweep.testing().diverges(spec.model().label())) {
-            overrides.addAll(SweepSettings.Testing.DIVERGE);
-            runConfig = config.withOverrides(overrides);
-            spec = RunSpec.resolve(runConfig, store);
-          }
-          String where = "sweep.models[" + m + "], subset " + subset + ", seed " + seed;
-          String earlier = seen.putIfAbsent(spec.runId(), where);
-          if (earlier != null) {
-            throw new ConfigException(
-                where
-                    + " is the same run as "
-                    + earlier
-                    + " (run id "
-                    + spec.runId()
-                    + "): remove the repeated model size, subset or seed from the sweep section");
-          }
-          runs.add(new Run(spec, runConfig.toJson(), spec.model().label(), seed));
+    for (Pair pair : pairs(sweep, models.size(), subsets)) {
+      int m = pair.model();
+      String subset = pair.subset();
+      for (long seed : seeds) {
+        List<String> overrides = new ArrayList<>();
+        models.get(m).forEach((k, v) -> overrides.add("model." + k + "=" + JobOptions.quote(v)));
+        if (!sweep.modelLr().isEmpty()) {
+          double lr = sweep.modelLr().get(m);
+          overrides.add("train.lr=" + lr);
+          overrides.add("train.min-lr=" + train.minLr() * lr / train.lr());
         }
+        overrides.add("train.subset=" + JobOptions.quote(subset));
+        overrides.add("train.seed=" + seed);
+        ScalinglabConfig runConfig = config.withOverrides(overrides);
+        RunSpec spec = RunSpec.resolve(runConfig, store);
+        if (sweep.testing().diverges(spec.model().label())) {
+          overrides.addAll(SweepSettings.Testing.DIVERGE);
+          runConfig = config.withOverrides(overrides);
+          spec = RunSpec.resolve(runConfig, store);
+        }
+        String where = "sweep.models[" + m + "], subset " + subset + ", seed " + seed;
+        String earlier = seen.putIfAbsent(spec.runId(), where);
+        if (earlier != null) {
+          throw new ConfigException(
+              where
+                  + " is the same run as "
+                  + earlier
+                  + " (run id "
+                  + spec.runId()
+                  + "): remove the repeated model size, subset or seed from the sweep section");
+        }
+        runs.add(new Run(spec, runConfig.toJson(), spec.model().label(), seed));
       }
     }
     return List.copyOf(runs);
+  }
+
+  /** One (model index, subset) pair of the sweep's design. */
+  record Pair(int model, String subset) {}
+
+  /**
+   * The (model, subset) pairs {@code sweep.design} asks for: the grid, or the model axis followed
+   * by the data axis without the pair they share.
+   */
+  static List<Pair> pairs(SweepSettings sweep, int models, List<String> subsets) {
+    List<Pair> pairs = new ArrayList<>();
+    if (!sweep.axes()) {
+      for (int m = 0; m < models; m++) {
+        for (String subset : subsets) {
+          pairs.add(new Pair(m, subset));
+        }
+      }
+      return pairs;
+    }
+    String modelSubset =
+        sweep.modelSubset().isEmpty() ? subsets.get(subsets.size() - 1) : sweep.modelSubset();
+    for (int m = 0; m < models; m++) {
+      pairs.add(new Pair(m, modelSubset));
+    }
+    int dataModel = sweep.dataModel() < 0 ? models - 1 : sweep.dataModel();
+    for (String subset : subsets) {
+      Pair p = new Pair(dataModel, subset);
+      if (!pairs.contains(p)) {
+        pairs.add(p);
+      }
+    }
+    return pairs;
   }
 }

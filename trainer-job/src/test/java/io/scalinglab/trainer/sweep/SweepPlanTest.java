@@ -85,6 +85,49 @@ class SweepPlanTest {
   }
 
   @Test
+  void axesDesignTrainsTheModelAxisThenTheDataAxisWithoutTheSharedRun() {
+    List<SweepPlan.Run> runs =
+        SweepPlan.expand(
+            config(
+                "sweep.models=[{n-embd=16}, {n-embd=32}, {n-embd=64}]",
+                "sweep.subsets=[f0.1, f1]",
+                "sweep.design=axes",
+                "sweep.data-model=1"),
+            store);
+    assertEquals(
+        List.of("12l16w f1", "12l32w f1", "12l64w f1", "12l32w f0.1"),
+        runs.stream().map(r -> r.model() + " " + r.spec().subset()).toList());
+    List<SweepPlan.Run> at =
+        SweepPlan.expand(
+            config(
+                "sweep.models=[{n-embd=16}, {n-embd=32}]",
+                "sweep.subsets=[f0.1, f1]",
+                "sweep.design=axes",
+                "sweep.model-subset=f0.1"),
+            store);
+    assertEquals(
+        List.of("12l16w f0.1", "12l32w f0.1", "12l32w f1"),
+        at.stream().map(r -> r.model() + " " + r.spec().subset()).toList(),
+        "the model axis at f0.1; the data axis's model is the last by default");
+  }
+
+  @Test
+  void modelLrGivesEachModelItsRateAndScalesTheFloorAlike() {
+    List<SweepPlan.Run> runs =
+        SweepPlan.expand(
+            config(
+                "sweep.models=[{n-embd=16}, {n-embd=32}]",
+                "sweep.model-lr=[1e-2, 5e-3]",
+                "train.lr=4e-3",
+                "train.min-lr=4e-5"),
+            store);
+    assertEquals(1e-2, runs.get(0).spec().train().lr());
+    assertEquals(1e-4, runs.get(0).spec().train().minLr(), 1e-18);
+    assertEquals(5e-3, runs.get(1).spec().train().lr());
+    assertEquals(5e-5, runs.get(1).spec().train().minLr(), 1e-18);
+  }
+
+  @Test
   void anEmptySweepSectionIsTheOneRunOfTheModelSection() {
     List<SweepPlan.Run> runs = SweepPlan.expand(config("train.subset=f0.1"), store);
     assertEquals(1, runs.size());
