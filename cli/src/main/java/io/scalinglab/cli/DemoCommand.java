@@ -155,8 +155,7 @@ final class DemoCommand {
 
   /**
    * The demo sweep on one byte-level corpus (configs/sweeps/demo-<corpus>.conf, which layers
-   * configs/sweeps/demo.conf), in a sweep folder named
-   * after the corpus.
+   * configs/sweeps/demo.conf), in a sweep folder named after the corpus.
    */
   private static ScalinglabConfig sweepConfig(Step step, List<String> common) {
     List<String> overrides = new ArrayList<>(common);

@@ -135,8 +135,8 @@ final class Figures {
                     : "parameters at" + " fixed training tokens")
                 + " on logarithmic axes, one panel per dataset (the paper's Figure "
                 + (axis == Axis.DATA ? "2" : "3")
-                + "). Solid lines: power-law fits per group, the shaded band the bootstrap interval"
-                + " of the primary fit; dashed: the exponent the theory predicts from the ID,"
+                + "). Solid lines: power-law fits per group, the shaded band the interval (Student t for"
+                + " power laws, analysis.interval) of the primary fit; dashed: the exponent the theory predicts from the ID,"
                 + " drawn through the primary fit's middle, grey band from the interval on d;"
                 + " grey dashed: the validation split's unigram and bigram entropies (nats per"
                 + " token, plug-in estimates), the losses of the best context-free and"
