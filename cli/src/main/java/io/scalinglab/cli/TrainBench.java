@@ -3,11 +3,11 @@ package io.scalinglab.cli;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.UsageException;
+import io.scalinglab.core.config.ElementwiseOps;
 import io.scalinglab.core.config.KeyedEnum;
 import io.scalinglab.core.config.ModelEngine;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
-import io.scalinglab.trainer.model.GptKernel;
 import io.scalinglab.trainer.model.LanguageModel;
 import io.scalinglab.trainer.model.LanguageModels;
 import io.scalinglab.trainer.train.AdamW;
@@ -243,19 +243,9 @@ final class TrainBench {
 
   /** The engine's model, the kernel with the variant's element-wise ops. */
   private static LanguageModel create(Variant engine, GptConfig config, int threads) {
-    String before = System.getProperty(GptKernel.OPS_PROPERTY);
-    if (!engine.ops().isEmpty()) {
-      System.setProperty(GptKernel.OPS_PROPERTY, engine.ops());
-    }
-    try {
-      return LanguageModels.create(engine.engine(), config, 1, threads);
-    } finally {
-      if (before == null) {
-        System.clearProperty(GptKernel.OPS_PROPERTY);
-      } else {
-        System.setProperty(GptKernel.OPS_PROPERTY, before);
-      }
-    }
+    ElementwiseOps ops =
+        engine.ops().isEmpty() ? ElementwiseOps.AUTO : ElementwiseOps.parse(engine.ops());
+    return LanguageModels.create(engine.engine(), config, 1, threads, ops);
   }
 
   /**

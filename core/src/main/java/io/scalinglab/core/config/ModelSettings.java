@@ -15,6 +15,7 @@ public record ModelSettings(
     boolean tiedHead,
     int padVocabTo,
     ModelEngine engine,
+    ElementwiseOps kernelOps,
     Gelu gelu,
     double layerNormEps,
     double dropout,
@@ -23,7 +24,10 @@ public record ModelSettings(
   static final Check<Double> EPS = Check.interval(0, false, 1, false);
   static final Check<Double> DROPOUT = Check.interval(0, true, 1, false);
 
-  /** The shape and engine with nanoGPT's defaults for the rest: erf GELU, eps 1e-5, no dropout. */
+  /**
+   * The shape and engine with nanoGPT's defaults for the rest: erf GELU, eps 1e-5, no dropout; the
+   * element-wise ops chosen automatically.
+   */
   public ModelSettings(
       int nLayer,
       int nHead,
@@ -42,6 +46,7 @@ public record ModelSettings(
         tiedHead,
         padVocabTo,
         engine,
+        ElementwiseOps.AUTO,
         Gelu.ERF,
         1e-5,
         0.0,
@@ -55,6 +60,7 @@ public record ModelSettings(
     POSITIVE.require("model.block-size", (long) blockSize);
     POSITIVE.require("model.pad-vocab-to", (long) padVocabTo);
     java.util.Objects.requireNonNull(engine, "engine");
+    java.util.Objects.requireNonNull(kernelOps, "kernelOps");
     java.util.Objects.requireNonNull(gelu, "gelu");
     java.util.Objects.requireNonNull(initFrom, "initFrom");
     EPS.require("model.layernorm-eps", layerNormEps);
@@ -85,6 +91,7 @@ public record ModelSettings(
         s.bool("model.tied-head"),
         s.intValue("model.pad-vocab-to", POSITIVE),
         s.choice("model.engine", ModelEngine.class),
+        s.choice("model.kernel-ops", ElementwiseOps.class),
         s.choice("model.gelu", Gelu.class),
         s.number("model.layernorm-eps", EPS),
         s.number("model.dropout", DROPOUT),

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 
-/** The one Jackson mapper of this package; thread-safe once built, so shared. */
-final class Json {
+/** The project's Jackson mapper; thread-safe once built, so shared. */
+public final class Json {
   /** Pretty-printing, otherwise Jackson's defaults (unknown properties fail when binding). */
-  static final ObjectMapper MAPPER =
+  public static final ObjectMapper MAPPER =
       JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   private Json() {}

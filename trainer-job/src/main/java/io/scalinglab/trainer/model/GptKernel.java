@@ -2,6 +2,7 @@ package io.scalinglab.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.config.ElementwiseOps;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -46,12 +47,6 @@ import org.nd4j.linalg.factory.Nd4j;
  * next call. Not thread-safe: one model belongs to one training loop.
  */
 public final class GptKernel implements LanguageModel {
-  /**
-   * The JVM system property that picks the element-wise ops, "vector" or "nd4j", where the default
-   * (vector for float32 on the CPU with the Vector API module present) is not wanted.
-   */
-  public static final String OPS_PROPERTY = KernelOps.PROPERTY;
-
   private final GptConfig config;
   private final DataType dtype;
   private final Map<String, INDArray> params = new LinkedHashMap<>();
@@ -79,6 +74,17 @@ public final class GptKernel implements LanguageModel {
    * @throws IllegalArgumentException if {@code threads} is below 1
    */
   public GptKernel(GptConfig config, long seed, DataType dtype, int threads) {
+    this(config, seed, dtype, threads, ElementwiseOps.AUTO);
+  }
+
+  /**
+   * As {@link #GptKernel(GptConfig, long, DataType, int)}, with the element-wise steps computed by
+   * the implementation {@code ops} names ({@code model.kernel-ops}).
+   *
+   * @throws io.scalinglab.core.error.ConfigException if {@code ops} cannot run in this JVM
+   */
+  public GptKernel(GptConfig config, long seed, DataType dtype, int threads, ElementwiseOps ops) {
+    requireNonNull(ops, "ops");
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
     }
@@ -107,7 +113,7 @@ public final class GptKernel implements LanguageModel {
     int shards = KernelOps.cudaBackend() ? 1 : threads;
     replicas = new Replica[shards];
     for (int i = 0; i < shards; i++) {
-      replicas[i] = new Replica(KernelOps.forType(dtype));
+      replicas[i] = new Replica(KernelOps.forType(dtype, ops));
     }
     shardThreads = shards == 1 ? null : ShardThreads.pool(shards);
   }

@@ -1,6 +1,8 @@
 package io.scalinglab.trainer.model;
 
+import io.scalinglab.core.config.ElementwiseOps;
 import io.scalinglab.core.config.Gelu;
+import io.scalinglab.core.error.ConfigException;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,39 +24,34 @@ interface KernelOps {
   String VECTOR_MODULE = "jdk.incubator.vector";
 
   /**
-   * The JVM system property that picks the ops by name ("vector" or "nd4j") instead of by data type
-   * and platform: for benchmarks, and a way out should the Vector API misbehave on some platform.
-   */
-  String PROPERTY = "scalinglab.kernel.ops";
-
-  /**
+   * The ops {@code choice} names ({@code model.kernel-ops}): for {@link ElementwiseOps#AUTO},
    * {@link VectorKernelOps} for float32 on the CPU backend where the JVM has the Vector API module
    * ({@code --add-modules=jdk.incubator.vector}, which bin/jvm-options and the deploy files pass),
    * else {@link Nd4jKernelOps}: on the CUDA backend the arrays live on the GPU, where ND4J's ops
-   * run. {@link #PROPERTY} overrides the choice.
+   * run.
    *
-   * @throws IllegalStateException if the property asks for vector ops the JVM cannot run
+   * @throws ConfigException if the choice asks for vector ops the JVM cannot run
    */
-  static KernelOps forType(DataType dtype) {
-    String asked = System.getProperty(PROPERTY, "");
+  static KernelOps forType(DataType dtype, ElementwiseOps choice) {
     boolean vector =
-        switch (asked) {
-          case "" -> dtype == DataType.FLOAT && vectorApiPresent() && !cudaBackend();
-          case "vector" -> true;
-          case "nd4j" -> false;
-          default ->
-              throw new IllegalStateException(
-                  "'" + asked + "' in -D" + PROPERTY + " is invalid: use vector or nd4j");
+        switch (choice) {
+          case AUTO -> dtype == DataType.FLOAT && vectorApiPresent() && !cudaBackend();
+          case VECTOR -> true;
+          case ND4J -> false;
         };
     if (vector && (dtype != DataType.FLOAT || !vectorApiPresent())) {
-      throw new IllegalStateException(
-          "-D"
-              + PROPERTY
-              + "=vector needs float32 and a JVM started with --add-modules="
+      throw new ConfigException(
+          "'vector' in model.kernel-ops is invalid here: it needs float32 and a JVM started with"
+              + " --add-modules="
               + VECTOR_MODULE
-              + " (bin/jvm-options)");
+              + " (bin/jvm-options); set model.kernel-ops = nd4j or auto");
     }
     return vector ? new VectorKernelOps() : new Nd4jKernelOps(dtype);
+  }
+
+  /** {@link #forType(DataType, ElementwiseOps)} chosen automatically. */
+  static KernelOps forType(DataType dtype) {
+    return forType(dtype, ElementwiseOps.AUTO);
   }
 
   /** Whether the boot layer holds {@link #VECTOR_MODULE}. */

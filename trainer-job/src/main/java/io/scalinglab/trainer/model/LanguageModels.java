@@ -2,6 +2,7 @@ package io.scalinglab.trainer.model;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.config.ElementwiseOps;
 import io.scalinglab.core.config.ModelEngine;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -21,9 +22,19 @@ public final class LanguageModels {
    * sets.
    */
   public static LanguageModel create(ModelEngine engine, GptConfig config, long seed, int threads) {
+    return create(engine, config, seed, threads, ElementwiseOps.AUTO);
+  }
+
+  /**
+   * As {@link #create(ModelEngine, GptConfig, long, int)}, the kernel's element-wise steps computed
+   * by the implementation {@code ops} names ({@code model.kernel-ops}; the SameDiff graph has its
+   * own).
+   */
+  public static LanguageModel create(
+      ModelEngine engine, GptConfig config, long seed, int threads, ElementwiseOps ops) {
     return switch (requireNonNull(engine, "engine")) {
       case SAMEDIFF -> new Gpt(config, seed);
-      case KERNEL -> new GptKernel(config, seed, DataType.FLOAT, threads);
+      case KERNEL -> new GptKernel(config, seed, DataType.FLOAT, threads, ops);
     };
   }
 }

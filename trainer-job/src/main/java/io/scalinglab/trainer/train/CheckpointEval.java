@@ -184,7 +184,8 @@ public final class CheckpointEval {
     }
 
     Backends.setThreads(ts.threads());
-    LanguageModel model = LanguageModels.create(ms.engine(), cfg, ts.seed(), ts.threads());
+    LanguageModel model =
+        LanguageModels.create(ms.engine(), cfg, ts.seed(), ts.threads(), ms.kernelOps());
     try {
       model.loadParams(ckpt.params());
     } catch (IllegalArgumentException e) {

@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * reversible ({@link #fileName}, {@link #paramName}).
  *
  * <p>{@code state.json} holds {@code format_version}, {@code step}, {@code adam_step} and {@code
- * tensors}, then the caller's own entries (seed, tokens seen, best validation loss, the resolved
- * config: whatever resuming needs) at the top level, as nanoGPT's {@code ckpt.pt} holds {@code
- * iter_num}, {@code best_val_loss} and {@code config} beside the weights.
+ * tensors}, then the caller's own entries at the top level, as nanoGPT's {@code ckpt.pt} holds
+ * {@code iter_num}, {@code best_val_loss} and {@code config} beside the weights. The trainers write
+ * {@code numerics} (engine, element-wise ops, threads, dtype, backend: what a resume must match,
+ * see {@link Numerics}), {@code provenance} (build, platform, seeds and the resolved config) and
+ * their counters and metric rows.
  *
  * <p>A checkpoint is built in a hidden temporary folder and committed with one rename ({@link
  * ResultsStore#commitDirectory}), so a folder named {@code step-*} is always complete, and a writer

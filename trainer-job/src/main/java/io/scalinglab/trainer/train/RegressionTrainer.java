@@ -71,6 +71,7 @@ public final class RegressionTrainer {
     OptimConfig oc = run.optim();
     AdamW opt = new AdamW(oc, model.params());
     Trainer.Progress p = new Trainer.Progress();
+    p.describe(Numerics.ofThreads("regressor", t.threads()), provenance());
     TrainLoop loop = new TrainLoop(store, run.runDir(), run.runId(), t, oc, listener, log);
     int step = loop.resume(model::loadParams, opt, p);
     if (step == 0) {

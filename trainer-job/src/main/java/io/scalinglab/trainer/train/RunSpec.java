@@ -3,6 +3,7 @@ package io.scalinglab.trainer.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.config.ElementwiseOps;
 import io.scalinglab.core.config.ModelEngine;
 import io.scalinglab.core.config.ModelSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
@@ -16,14 +17,16 @@ import io.scalinglab.trainer.pretrained.Gpt2Weights;
 import io.scalinglab.trainer.pretrained.Safetensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.List;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Everything one training run needs, resolved: the prepared dataset and the subset to train on, the
  * model's shape and the engine that computes it, the training settings, and the run's id and
- * folder. The id is a hash of what changes the result (dataset, subset, model, optimizer, steps,
- * seed; not the engine, which computes the same model), so the same run started again finds its own
- * folder and resumes.
+ * folder. The id is a hash of what the run computes (dataset, subset, model, optimizer, steps,
+ * seed), so the same run started again finds its own folder and resumes. How it is computed (the
+ * engine, the kernel's element-wise ops, the threads) changes only the rounding and is left out of
+ * the id; a checkpoint records it instead, and a resume must match it ({@link Numerics}).
  *
  * <p>A run that starts from pretrained weights ({@code model.init-from}) has the file checked
  * against the model's shape here, on the driver, before anything trains; its id holds the path (in
@@ -41,6 +44,7 @@ public record RunSpec(
     long subsetTokens,
     GptConfig model,
     ModelEngine engine,
+    ElementwiseOps kernelOps,
     String initFrom,
     TrainSettings train,
     String resolvedConfigJson) {
@@ -48,8 +52,8 @@ public record RunSpec(
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** Keys of the train section that say how a run is shown or stored, not what it computes. */
-  public static final java.util.List<String> PRESENTATION_KEYS =
-      java.util.List.of(
+  public static final List<String> PRESENTATION_KEYS =
+      List.of(
           "sweep",
           "threads",
           "log-interval",
@@ -110,7 +114,8 @@ public record RunSpec(
     identity.put("dataset", datasetId + "/" + tokenizer);
     identity.put("subset", t.subset());
     ObjectNode modelSection = (ObjectNode) tree(config.sectionJson("model"));
-    modelSection.remove("engine"); // how the model is computed, not what
+    // how the model is computed, not what: a checkpoint's numerics pin these instead (Numerics)
+    modelSection.remove(List.of("engine", "kernel-ops"));
     identity.set("model", modelSection);
     ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
     train.remove(PRESENTATION_KEYS); // how a run is shown or stored, not what it computes
@@ -128,6 +133,7 @@ public record RunSpec(
         subsetTokens,
         model,
         m.engine(),
+        m.kernelOps(),
         m.initFrom(),
         t,
         config.toJson());

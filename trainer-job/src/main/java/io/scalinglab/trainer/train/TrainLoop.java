@@ -87,6 +87,10 @@ final class TrainLoop {
       return 0;
     }
     Checkpoints.Loaded c = ckpt.get();
+    Numerics now = p.numerics();
+    if (now != null) {
+      now.checkResume(c.state().get("numerics"), runId, c.step(), runDir);
+    }
     loadParams.accept(c.params());
     opt.restore(c.adamStep(), c.m(), c.v());
     p.restore(c);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
@@ -136,7 +137,8 @@ public final class Trainer {
         new TokenWindows(val.tokens(), val.tokens().length(), cfg.blockSize(), t.seed())
             .fixedBatches(t.evalBatches(), t.batchSize(), t.seed() + 1);
 
-    LanguageModel gpt = LanguageModels.create(spec.engine(), cfg, t.seed(), t.threads());
+    LanguageModel gpt =
+        LanguageModels.create(spec.engine(), cfg, t.seed(), t.threads(), spec.kernelOps());
     String where =
         gpt instanceof GptKernel k && k.shards() > 1
             ? "CPU backend, each batch in " + k.shards() + " data-parallel shards of one thread"
@@ -145,6 +147,7 @@ public final class Trainer {
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
     Progress p = new Progress();
+    p.describe(Numerics.of(gpt, t.threads()), provenance());
     TrainLoop loop = new TrainLoop(store, spec.runDir(), spec.runId(), t, oc, listener, log);
     int step = loop.resume(gpt::loadParams, opt, p);
     if (step == 0 && !spec.initFrom().isEmpty()) {
@@ -208,7 +211,9 @@ public final class Trainer {
             Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
             p.evals,
             Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
-    store.writeJson(resultPath, Manifests.withProvenance(r.toJson(), provenance()));
+    ObjectNode result = Manifests.withProvenance(r.toJson(), provenance());
+    result.set("numerics", Json.MAPPER.valueToTree(p.numerics().values()));
+    store.writeJson(resultPath, result);
     writeManifest(status, o.reason());
     log.accept(r.summary());
     listener.finished(r);
@@ -249,15 +254,36 @@ public final class Trainer {
         new Path(spec.runDir(), "manifest.json"), Manifests.withProvenance(m, provenance()));
   }
 
-  /** The run's evaluation history and counters, saved in every checkpoint. */
+  /**
+   * The run's evaluation history and counters, saved in every checkpoint after its {@link #header}.
+   */
   static final class Progress {
+    /**
+     * What every checkpoint records of how the run computes, ahead of its progress: {@code
+     * numerics} ({@link Numerics}), the resolved {@code config} and its {@code provenance}.
+     */
+    final Map<String, Object> header = new LinkedHashMap<>();
+
     long tokensSeen;
     double best = Double.POSITIVE_INFINITY;
     final List<double[]> evals = new ArrayList<>();
     final List<double[]> rows = new ArrayList<>();
 
+    /** Sets the {@link #header}: {@code numerics}, then {@code provenance} (config included). */
+    void describe(Numerics numerics, Provenance provenance) {
+      header.put("numerics", numerics.values());
+      header.put("provenance", Json.MAPPER.valueToTree(provenance));
+    }
+
+    /** The numerics this attempt computes with, or null before {@link #describe}. */
+    Numerics numerics() {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> v = (Map<String, Object>) header.get("numerics");
+      return v == null ? null : new Numerics(v);
+    }
+
     Map<String, Object> state() {
-      Map<String, Object> s = new LinkedHashMap<>();
+      Map<String, Object> s = new LinkedHashMap<>(header);
       s.put("tokens_seen", tokensSeen);
       s.put("best_val_loss", best);
       List<List<Double>> ev = new ArrayList<>();
