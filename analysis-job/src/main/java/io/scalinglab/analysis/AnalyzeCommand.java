@@ -106,7 +106,7 @@ public final class AnalyzeCommand {
    */
   public static AnalyzeJob.Result analyze(
       ScalinglabConfig config, String sweep, Consumer<String> log) {
-    AnalysisConfig settings = AnalysisConfig.of(config);
+    AnalysisConfig settings = config.analysis();
     LazySpark spark = new LazySpark(config);
     try {
       ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());

@@ -8,7 +8,6 @@ import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.IdConfig.Protocol;
 import io.scalinglab.core.config.ScalinglabConfig;
-import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
@@ -120,10 +119,10 @@ final class DemoCommand {
         sweeps.add(config);
       }
       for (ScalinglabConfig config : sweeps) {
-        String sweep = TrainSettings.fromConfig(config.resolved()).sweep();
+        String sweep = config.train().sweep();
         Console.line(
             "intrinsic dimension of the activations of sweep " + sweep + " (both protocols)");
-        IdConfig id = IdConfig.fromConfig(config.resolved());
+        IdConfig id = config.id();
         List<IdConfig> protocols =
             List.of(
                 id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.GLOBAL),
@@ -131,7 +130,7 @@ final class DemoCommand {
         IdCommand.print(IdCommand.sweep(spark, config, protocols, store, sweep, Console::line));
       }
       for (ScalinglabConfig config : sweeps) {
-        String sweep = TrainSettings.fromConfig(config.resolved()).sweep();
+        String sweep = config.train().sweep();
         Console.line("scaling laws of sweep " + sweep);
         reports.add(AnalyzeCommand.analyze(config, sweep, Console::line));
       }

@@ -6,10 +6,8 @@ import io.scalinglab.analysis.sweep.TestbedRow;
 import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
-import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.TheoryError;
-import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.id.IdCommand;
@@ -40,7 +38,7 @@ final class DemoTestbed {
       overrides.add("spark.master=" + JobOptions.quote(master));
     }
     ScalinglabConfig config = ScalinglabConfig.load(List.of(Home.config(SWEEP_CONFIG)), overrides);
-    String sweep = TrainSettings.fromConfig(config.resolved()).sweep();
+    String sweep = config.train().sweep();
     Console.line("testbed demo: " + Home.config(SWEEP_CONFIG) + " into " + dir.resolve("store"));
     SparkSession spark = SparkSessions.getOrCreate(config.spark());
     SweepResult trained;
@@ -49,13 +47,7 @@ final class DemoTestbed {
           ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
       trained = TestbedSweepJob.run(spark, config, store, Console::line);
       Console.line("intrinsic dimension of every run's inputs and pooled states");
-      IdCommand.sweep(
-          spark,
-          config,
-          List.of(IdConfig.fromConfig(config.resolved())),
-          store,
-          sweep,
-          Console::line);
+      IdCommand.sweep(spark, config, List.of(config.id()), store, sweep, Console::line);
     } finally {
       spark.stop();
     }

@@ -1,11 +1,11 @@
 package io.scalinglab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.UsageException;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.trainer.train.CheckpointEval;
 import java.io.PrintStream;
 import java.util.Locale;
@@ -45,8 +45,7 @@ final class EvalCommand {
 
   private static final Set<String> WITH_VALUE =
       Set.of("--run", "--checkpoint", "--dataset", "--split", "--windows");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectWriter JSON = Json.PRETTY;
 
   private EvalCommand() {}
 

@@ -1,8 +1,7 @@
 package io.scalinglab.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.analysis.fit.Estimate;
 import io.scalinglab.analysis.fit.Fit;
@@ -18,6 +17,7 @@ import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.IntervalMethod;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.store.Json;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -105,8 +105,7 @@ final class FitCommand {
           "--drop-top",
           "--by",
           "--budgets");
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectWriter JSON = Json.PRETTY;
 
   private FitCommand() {}
 

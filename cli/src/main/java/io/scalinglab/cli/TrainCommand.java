@@ -3,7 +3,6 @@ package io.scalinglab.cli;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
-import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.train.MetricsListener;
@@ -56,11 +55,7 @@ final class TrainCommand {
             spec.model().nonEmbeddingParams(),
             spec.subsetTokens()));
     MetricsListener metrics =
-        MetricsListener.start(
-            config,
-            spec,
-            TrainSettings.fromConfig(config.resolved()).sweep(),
-            config.dataset().name());
+        MetricsListener.start(config, spec, config.train().sweep(), config.dataset().name());
     RunResult r;
     try {
       r = new Trainer(store, spec, Console::line, metrics).run();

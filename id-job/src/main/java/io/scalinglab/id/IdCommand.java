@@ -2,19 +2,17 @@ package io.scalinglab.id;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.IdConfig;
-import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.metrics.IdMetrics;
 import io.scalinglab.core.spark.SparkSessions;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.id.job.EstimateJson;
 import io.scalinglab.id.job.IdJob;
@@ -108,7 +106,7 @@ public final class IdCommand {
       return;
     }
     ScalinglabConfig config = config(args);
-    IdConfig id = IdConfig.fromConfig(config.resolved());
+    IdConfig id = config.id();
     if (args.has("--input")) {
       input(args, config, id);
     } else {
@@ -153,7 +151,7 @@ public final class IdCommand {
             new ProgressLines(log),
             log);
     // A batch job is gone before Prometheus scrapes it: the estimates reach the dashboard by push.
-    IdMetrics.push(MetricsSettings.fromConfig(config.resolved()), sweep, metrics(r.runJson()))
+    IdMetrics.push(config.metrics(), sweep, metrics(r.runJson()))
         .ifPresent(failure -> log.accept("metrics: " + failure));
     return r;
   }
@@ -444,9 +442,7 @@ public final class IdCommand {
 
   private static String compact(ObjectNode node) {
     try {
-      return new ObjectMapper()
-          .disable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(node);
+      return Json.MAPPER.writeValueAsString(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.analysis.job.AnalyzeJob;
-import io.scalinglab.core.config.AnalysisConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.spark.SparkSessions;
@@ -110,7 +109,7 @@ class AnalyzeIT {
             List.of("store.root=\"" + store.rootUri() + "\"", "analysis.bootstrap.resamples=100"));
     List<String> log = new ArrayList<>();
     AnalyzeJob.Result r =
-        AnalyzeJob.run(() -> spark, config, AnalysisConfig.of(config), store, "grid", log::add);
+        AnalyzeJob.run(() -> spark, config, config.analysis(), store, "grid", log::add);
     assertTrue(r.report().toString().endsWith("grid/analysis/report.html"), r.report().toString());
     org.apache.hadoop.fs.Path dir =
         new org.apache.hadoop.fs.Path(store.sweepDir("grid"), "analysis");

@@ -120,7 +120,7 @@ class IdJobIT {
   void estimatesEveryRunWritesTablesAndSkipsWhatIsDone() throws Exception {
     ScalinglabConfig config =
         config("id.k=10", "id.global.k-sweep=[5,10]", "id.ablation.position-window=128");
-    IdConfig id = IdConfig.fromConfig(config.resolved());
+    IdConfig id = config.id();
     List<String> log = new ArrayList<>();
     IdJob.Result first =
         IdJob.run(
@@ -204,7 +204,7 @@ class IdJobIT {
                 IdJob.run(
                     spark,
                     config,
-                    IdConfig.fromConfig(config.resolved()),
+                    config.id(),
                     store,
                     "nothing-here",
                     KnnEngine.local(1, 256),

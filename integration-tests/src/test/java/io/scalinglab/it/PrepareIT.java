@@ -3,11 +3,13 @@ package io.scalinglab.it;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
+import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.core.testing.MiniHdfs;
@@ -325,6 +327,43 @@ class PrepareIT {
     PrepareResult other = prepare(c.withOverrides(List.of("dataset.val-fraction=0.2")));
     assertFalse(other.reused());
     assertFalse(first.dir().equals(other.dir()), "another config gets another dataset id");
+  }
+
+  @Test
+  void aCorpusChangedInPlaceIsRefusedNotSilentlyReused() throws IOException {
+    String dir = corpora + "/pinned";
+    StringBuilder lines = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      lines.append("{\"text\": \"story number ").append(i).append(", once upon a time.\"}\n");
+    }
+    byte[] text = lines.toString().getBytes(StandardCharsets.UTF_8);
+    write(dir + "/a.jsonl", text);
+    ScalinglabConfig c =
+        config(
+            hdfsStore("pinned"),
+            "dataset.source.paths=[\"" + dir + "\"]",
+            "dataset.source.format=jsonl",
+            "dataset.tokenizer=byte",
+            "dataset.val-fraction=0.3");
+    PrepareResult first = prepare(c);
+    assertEquals(1, first.manifest().path("input").path("listing").size());
+    assertTrue(prepare(c).reused(), "the same files: reused");
+
+    byte[] more = (lines + "{\"text\": \"one more.\"}\n").getBytes(StandardCharsets.UTF_8);
+    write(dir + "/a.jsonl", more);
+    write(dir + "/b.jsonl", text);
+    InputException e = assertThrows(InputException.class, () -> prepare(c));
+    String sizes =
+        String.format(
+            java.util.Locale.ROOT, "a.jsonl: %,d bytes then, %,d now", text.length, more.length);
+    assertTrue(e.getMessage().contains(sizes), e.getMessage());
+    assertTrue(e.getMessage().contains("added " + dir + "/b.jsonl"), e.getMessage());
+    assertTrue(e.getMessage().contains("Delete " + first.dir()), e.getMessage());
+
+    hdfs.fs().delete(new org.apache.hadoop.fs.Path(first.dir().toString()), true);
+    PrepareResult again = prepare(c);
+    assertFalse(again.reused(), "prepared afresh once the old dataset is gone");
+    assertEquals(2, again.manifest().path("input").path("listing").size());
   }
 
   @Test

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.analysis.job.AnalyzeJob;
-import io.scalinglab.core.config.AnalysisConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.error.InputException;
@@ -317,7 +316,7 @@ class SweepIT {
     ScalinglabConfig c = config("diverging", "analysis.bootstrap.resamples=100");
     List<String> analysisLog = new ArrayList<>();
     AnalyzeJob.Result a =
-        AnalyzeJob.run(() -> spark, c, AnalysisConfig.of(c), store, "diverging", analysisLog::add);
+        AnalyzeJob.run(() -> spark, c, c.analysis(), store, "diverging", analysisLog::add);
     JsonNode fits = store.readJson(new Path(new Path(r.dir(), "analysis"), "fits.json"));
     List<String> excluded = new ArrayList<>();
     fits.path("excluded").forEach(e -> excluded.add(e.path("run_id").asText()));

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.analysis.job.AnalyzeJob;
-import io.scalinglab.core.config.AnalysisConfig;
-import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.spark.SparkSessions;
@@ -109,7 +107,7 @@ class TestbedIT {
         IdJob.run(
             spark,
             config,
-            IdConfig.fromConfig(config.resolved()),
+            config.id(),
             store,
             "tb-it",
             KnnEngine.local(2, 256),
@@ -118,7 +116,7 @@ class TestbedIT {
     assertEquals(10, id.runs());
 
     AnalyzeJob.Result a =
-        AnalyzeJob.run(() -> spark, config, AnalysisConfig.of(config), store, "tb-it", log::add);
+        AnalyzeJob.run(() -> spark, config, config.analysis(), store, "tb-it", log::add);
     String html = store.readString(a.report());
     assertTrue(html.contains("Theory testbed: data of known intrinsic dimension"));
     assertTrue(store.exists(new Path(a.dir(), "figures/testbed.png")));

@@ -7,13 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.scalinglab.analysis.AnalyzeCommand;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.JobOptions;
-import io.scalinglab.core.config.AnalysisConfig;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.KeyedEnum;
 import io.scalinglab.core.config.MetricsSettings;
-import io.scalinglab.core.config.ModelSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
-import io.scalinglab.core.config.SweepSettings;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.id.IdCommand;
 import io.scalinglab.ops.Renders.App;
@@ -127,12 +124,12 @@ class K8sManifestsTest {
       MetricsSettings metrics;
       try {
         config = JobOptions.config(parse(Tree.string(app.spec(), "mainClass"), mapped).args());
-        ModelSettings.fromConfig(config.resolved());
-        train = TrainSettings.fromConfig(config.resolved());
-        SweepSettings.fromConfig(config.resolved());
-        IdConfig.fromConfig(config.resolved());
-        AnalysisConfig.fromConfig(config.resolved());
-        metrics = MetricsSettings.fromConfig(config.resolved());
+        config.model();
+        train = config.train();
+        config.sweep();
+        config.id();
+        config.analysis();
+        metrics = config.metrics();
       } catch (RuntimeException e) {
         throw new AssertionError(
             app + " of " + overlay + ": its config does not load: " + e.getMessage(), e);

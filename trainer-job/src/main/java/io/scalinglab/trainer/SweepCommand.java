@@ -3,7 +3,6 @@ package io.scalinglab.trainer;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
-import io.scalinglab.core.config.TestbedSettings;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
@@ -54,7 +53,7 @@ public final class SweepCommand {
       ResultsStore store =
           ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
       r =
-          TestbedSettings.fromConfig(config.resolved()).enabled()
+          config.testbed().enabled()
               ? TestbedSweepJob.run(spark, config, store, Console::line)
               : SweepJob.run(spark, config, store, Console::line);
     } finally {

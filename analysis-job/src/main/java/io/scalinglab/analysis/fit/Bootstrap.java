@@ -1,5 +1,6 @@
 package io.scalinglab.analysis.fit;
 
+import io.scalinglab.core.stats.Quantiles;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -25,17 +26,6 @@ final class Bootstrap {
     return out;
   }
 
-  /** The q-quantile of sorted values, interpolating linearly (NumPy's default). */
-  static double quantile(double[] sorted, double q) {
-    if (sorted.length == 0) {
-      return Double.NaN;
-    }
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-  }
-
   /** An estimate with the percentile interval and standard deviation of {@code samples}. */
   static Estimate estimate(String name, double value, double[] samples, double level) {
     if (samples.length < 2) {
@@ -51,8 +41,8 @@ final class Bootstrap {
     return new Estimate(
         name,
         value,
-        quantile(s, (1 - level) / 2),
-        quantile(s, 1 - (1 - level) / 2),
+        Quantiles.linear(s, (1 - level) / 2),
+        Quantiles.linear(s, 1 - (1 - level) / 2),
         Math.sqrt(ss / (s.length - 1)));
   }
 }

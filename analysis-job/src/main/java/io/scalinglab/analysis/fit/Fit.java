@@ -1,5 +1,6 @@
 package io.scalinglab.analysis.fit;
 
+import io.scalinglab.core.stats.Quantiles;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -102,7 +103,7 @@ public sealed interface Fit permits Fit.Fitted, Fit.Failed {
       }
       java.util.Arrays.sort(p);
       return new double[] {
-        Bootstrap.quantile(p, (1 - level) / 2), Bootstrap.quantile(p, 1 - (1 - level) / 2)
+        Quantiles.linear(p, (1 - level) / 2), Quantiles.linear(p, 1 - (1 - level) / 2)
       };
     }
   }

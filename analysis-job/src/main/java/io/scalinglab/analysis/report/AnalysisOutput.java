@@ -3,8 +3,7 @@ package io.scalinglab.analysis.report;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,6 +19,7 @@ import io.scalinglab.analysis.theory.Axis;
 import io.scalinglab.analysis.theory.Comparison;
 import io.scalinglab.core.config.AnalysisConfig;
 import io.scalinglab.core.config.TheoryError;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import java.nio.charset.StandardCharsets;
@@ -45,8 +45,7 @@ public record AnalysisOutput(Map<String, byte[]> files) {
   public static final String FIGURES = "figures";
 
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
-  private static final ObjectMapper JSON =
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectWriter JSON = Json.PRETTY;
 
   public AnalysisOutput {
     files = Collections.unmodifiableMap(new LinkedHashMap<>(files));

@@ -67,11 +67,6 @@ public record AnalysisConfig(
     return from(Settings.withReference(config));
   }
 
-  /** The {@code analysis} section of a loaded configuration. */
-  public static AnalysisConfig of(ScalinglabConfig config) {
-    return fromConfig(Objects.requireNonNull(config, "config").resolved());
-  }
-
   /** The {@code analysis} section, read through {@code settings}. */
   public static AnalysisConfig from(Settings settings) {
     return new AnalysisConfig(

@@ -14,7 +14,9 @@ import com.typesafe.config.ConfigValue;
  */
 final class CanonicalJson {
   private static final ObjectMapper MAPPER =
-      new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+      io.scalinglab.core.store.Json.MAPPER
+          .copy()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
   private static final ObjectWriter COMPACT = MAPPER.writer();
   // "\n" rather than the platform line separator, so the text is the same on every machine.
   private static final ObjectWriter PRETTY =

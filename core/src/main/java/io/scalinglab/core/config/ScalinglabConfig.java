@@ -21,22 +21,62 @@ import java.util.Objects;
  * as a list, an enum by its key), so {@link #toJson()} and {@link #sectionJson(String)} give the
  * same text for the same settings however they were written.
  *
+ * <p>Every section is parsed into its record here, once, with the checks across keys (a minimum
+ * rate above the peak, a decay that ends before warm-up does, a width that the heads do not divide,
+ * a layer the model lacks), so a mistake fails at load, in the driver, before any job starts; jobs
+ * read the records, not the raw {@code Config}.
+ *
  * @param resolved the resolved config, our top-level sections only
  * @param store the {@code store} section
  * @param spark the {@code spark} section
  * @param dataset the {@code dataset} section
+ * @param id the {@code id} section
+ * @param model the {@code model} section
+ * @param train the {@code train} section
+ * @param sweep the {@code sweep} section
+ * @param testbed the {@code testbed} section
+ * @param metrics the {@code metrics} section
+ * @param analysis the {@code analysis} section
  */
 public record ScalinglabConfig(
-    Config resolved, StoreConfig store, SparkSettings spark, DatasetConfig dataset) {
+    Config resolved,
+    StoreConfig store,
+    SparkSettings spark,
+    DatasetConfig dataset,
+    IdConfig id,
+    ModelSettings model,
+    TrainSettings train,
+    SweepSettings sweep,
+    TestbedSettings testbed,
+    MetricsSettings metrics,
+    AnalysisConfig analysis) {
 
-  /** The sections parsed into the records above; other sections are read by their own jobs. */
-  static final List<String> RECORD_SECTIONS = List.of("store", "spark", "dataset");
+  /** The sections parsed into the records above, in their order: every section there is. */
+  static final List<String> RECORD_SECTIONS =
+      List.of(
+          "store",
+          "spark",
+          "dataset",
+          "id",
+          "model",
+          "train",
+          "sweep",
+          "testbed",
+          "metrics",
+          "analysis");
 
   public ScalinglabConfig {
     Objects.requireNonNull(resolved, "resolved");
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(spark, "spark");
     Objects.requireNonNull(dataset, "dataset");
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(sweep, "sweep");
+    Objects.requireNonNull(testbed, "testbed");
+    Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(analysis, "analysis");
   }
 
   /**
@@ -69,8 +109,16 @@ public record ScalinglabConfig(
     StoreConfig store = StoreConfig.from(settings);
     SparkSettings spark = SparkSettings.from(settings);
     DatasetConfig dataset = DatasetConfig.from(settings);
+    IdConfig id = IdConfig.from(settings);
+    ModelSettings model = ModelSettings.from(settings);
+    TrainSettings train = TrainSettings.from(settings);
+    SweepSettings sweep = SweepSettings.from(settings);
+    TestbedSettings testbed = TestbedSettings.from(settings);
+    MetricsSettings metrics = MetricsSettings.from(settings);
+    AnalysisConfig analysis = AnalysisConfig.from(settings);
     Config resolved = reference.restrict(settings.normalize(merged));
-    return new ScalinglabConfig(resolved, store, spark, dataset);
+    return new ScalinglabConfig(
+        resolved, store, spark, dataset, id, model, train, sweep, testbed, metrics, analysis);
   }
 
   /** Parses what {@link #toJson()} wrote (provenance beside an artifact) and validates it again. */

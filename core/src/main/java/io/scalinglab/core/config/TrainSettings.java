@@ -144,9 +144,33 @@ public record TrainSettings(
                 s.intValue("train.activations.per-document", POSITIVE),
                 s.intValue("train.activations.max-vectors", POSITIVE),
                 s.stringList("train.activations.layers", LAYER)));
+    checkSchedule(s, t);
     checkStop(s, t);
     checkLayers(s, t.activations().layers());
     return t;
+  }
+
+  /**
+   * The learning-rate schedule's keys against each other: the cosine decays from {@code train.lr}
+   * at the end of warm-up down to {@code train.min-lr} at {@code train.decay-steps}.
+   */
+  private static void checkSchedule(Settings s, TrainSettings t) {
+    if (t.minLr() > t.lr()) {
+      throw s.invalid(
+          "train.min-lr",
+          "must be at most train.lr = "
+              + t.lr()
+              + ": the rate decays from train.lr down to train.min-lr (equal keeps it constant"
+              + " after warm-up)");
+    }
+    if (t.decaySteps() <= t.warmupSteps()) {
+      throw s.invalid(
+          "train.decay-steps",
+          "must be greater than train.warmup-steps = "
+              + t.warmupSteps()
+              + ": the decay runs from the end of warm-up to train.decay-steps; raise it or lower"
+              + " train.warmup-steps");
+    }
   }
 
   /**

@@ -22,8 +22,7 @@ import java.util.Map;
  * is what lets a re-run sweep find its finished runs.
  */
 public final class Ids {
-  /** Not {@link Json#MAPPER}: canonical JSON must not be pretty-printed. */
-  private static final ObjectMapper COMPACT = new ObjectMapper();
+  private static final ObjectMapper COMPACT = Json.MAPPER;
 
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 

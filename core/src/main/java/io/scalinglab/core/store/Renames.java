@@ -21,11 +21,11 @@ import org.apache.hadoop.fs.Path;
  * Files#move} with {@link StandardCopyOption#ATOMIC_MOVE}, which is {@code rename(2)} and nothing
  * else: it replaces a file in one step and refuses a non-empty directory.
  */
-final class Renames {
+public final class Renames {
   private Renames() {}
 
   /** Whether {@code fs} is the local file system, which needs the renames described above. */
-  static boolean isLocal(FileSystem fs) {
+  public static boolean isLocal(FileSystem fs) {
     return "file".equals(fs.getUri().getScheme());
   }
 
@@ -34,7 +34,7 @@ final class Renames {
    *
    * @throws IOException if the rename fails or {@code dst} is a directory
    */
-  static void replaceFile(FileSystem fs, Path src, Path dst) throws IOException {
+  public static void replaceFile(FileSystem fs, Path src, Path dst) throws IOException {
     if (!isLocal(fs)) {
       FileUtil.rename(fs, src, dst, Options.Rename.OVERWRITE);
       return;
@@ -56,7 +56,7 @@ final class Renames {
    *     local file system an empty directory at {@code dst} is replaced: {@code rename(2)} refuses
    *     only non-empty ones.
    */
-  static void moveDirectory(FileSystem fs, Path src, Path dst) throws IOException {
+  public static void moveDirectory(FileSystem fs, Path src, Path dst) throws IOException {
     if (isLocal(fs)) {
       Files.move(localPath(fs, src), localPath(fs, dst), StandardCopyOption.ATOMIC_MOVE);
     } else {

@@ -208,7 +208,7 @@ public final class ResultsStore {
     requireNonNull(value, "value");
     byte[] json;
     try {
-      json = Json.MAPPER.writeValueAsBytes(value);
+      json = Json.PRETTY.writeValueAsBytes(value);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(
           "cannot turn " + value.getClass().getName() + " into JSON: " + e.getOriginalMessage(), e);

@@ -22,7 +22,7 @@ class AnalysisConfigTest {
 
   @Test
   void referenceAloneGivesTheDocumentedDefaults() {
-    AnalysisConfig a = AnalysisConfig.of(ConfigFiles.overrides());
+    AnalysisConfig a = ConfigFiles.overrides().analysis();
     assertEquals(1.0, a.beta());
     assertEquals(TheoryError.SQUARED, a.error());
     assertEquals("val_loss_mean5", a.lossColumn());
@@ -40,18 +40,17 @@ class AnalysisConfigTest {
   @Test
   void overridesAreReadAndBadValuesNameTheKey() {
     AnalysisConfig a =
-        AnalysisConfig.of(
-            ConfigFiles.overrides("analysis.theory.error=root", "analysis.model-size=total"));
+        ConfigFiles.overrides("analysis.theory.error=root", "analysis.model-size=total").analysis();
     assertEquals(TheoryError.ROOT, a.error());
     assertEquals(0.5, a.error().factor());
     assertEquals(ModelSize.TOTAL, a.modelSize());
     assertEquals(
         IntervalMethod.BOOTSTRAP,
-        AnalysisConfig.of(ConfigFiles.overrides("analysis.interval=bootstrap")).interval());
+        ConfigFiles.overrides("analysis.interval=bootstrap").analysis().interval());
     ConfigException interval =
         assertThrows(
             ConfigException.class,
-            () -> AnalysisConfig.of(ConfigFiles.overrides("analysis.interval=wald")));
+            () -> ConfigFiles.overrides("analysis.interval=wald").analysis());
     assertTrue(
         interval.getMessage().contains("analysis.interval is invalid: must be one of t, bootstrap"),
         interval.getMessage());
@@ -59,20 +58,19 @@ class AnalysisConfigTest {
     ConfigException e =
         assertThrows(
             ConfigException.class,
-            () -> AnalysisConfig.of(ConfigFiles.overrides("analysis.theory.error=cubed")));
+            () -> ConfigFiles.overrides("analysis.theory.error=cubed").analysis());
     assertTrue(
         e.getMessage().contains("analysis.theory.error is invalid: must be one of squared, root"),
         e.getMessage());
     ConfigException resamples =
         assertThrows(
             ConfigException.class,
-            () -> AnalysisConfig.of(ConfigFiles.overrides("analysis.bootstrap.resamples=10")));
+            () -> ConfigFiles.overrides("analysis.bootstrap.resamples=10").analysis());
     assertTrue(
         resamples.getMessage().startsWith("'10' in analysis.bootstrap.resamples is invalid"),
         resamples.getMessage());
     assertThrows(
-        ConfigException.class,
-        () -> AnalysisConfig.of(ConfigFiles.overrides("analysis.theory.beta=0")));
+        ConfigException.class, () -> ConfigFiles.overrides("analysis.theory.beta=0").analysis());
   }
 
   @Test

@@ -18,6 +18,13 @@ class ReferenceCoverageTest {
     StoreConfig.from(settings);
     SparkSettings.from(settings);
     DatasetConfig.from(settings);
+    IdConfig.from(settings);
+    ModelSettings.from(settings);
+    TrainSettings.from(settings);
+    SweepSettings.from(settings);
+    TestbedSettings.from(settings);
+    MetricsSettings.from(settings);
+    AnalysisConfig.from(settings);
 
     Set<String> declared = new TreeSet<>();
     for (String section : ScalinglabConfig.RECORD_SECTIONS) {
@@ -29,7 +36,17 @@ class ReferenceCoverageTest {
   @Test
   void referenceHoldsTheRecordSectionsAndTheirOpenMaps() {
     ReferenceConfig reference = ReferenceConfig.get();
-    assertTrue(reference.sections().containsAll(ScalinglabConfig.RECORD_SECTIONS));
+    assertEquals(
+        new TreeSet<>(reference.sections()),
+        new TreeSet<>(ScalinglabConfig.RECORD_SECTIONS),
+        "every section of reference.conf is parsed into a record at load");
+    assertEquals(
+        ScalinglabConfig.RECORD_SECTIONS,
+        java.util.Arrays.stream(ScalinglabConfig.class.getRecordComponents())
+            .map(java.lang.reflect.RecordComponent::getName)
+            .filter(n -> !n.equals("resolved"))
+            .toList(),
+        "one record component per section, in the same order");
     assertTrue(reference.isOpenMap("spark.conf"));
     assertTrue(reference.leafPaths().contains("spark.conf"));
     assertTrue(reference.leafPaths().contains("dataset.source.filter.values"));

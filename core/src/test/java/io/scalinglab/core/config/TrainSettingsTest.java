@@ -142,4 +142,29 @@ class TrainSettingsTest {
             () -> ModelSettings.fromConfig(ConfigFactory.parseString("model.n-embd = 100")));
     assertTrue(heads.getMessage().contains("multiple of model.n-head"), heads.getMessage());
   }
+
+  @Test
+  void rulesAcrossKeysFailAtLoadNamingKeysValuesAndWhatIsAllowed() {
+    ConfigException minLr =
+        assertThrows(ConfigException.class, () -> ConfigFiles.overrides("train.min-lr=0.1"));
+    assertTrue(
+        minLr.getMessage().contains("'0.1' in train.min-lr is invalid: must be at most train.lr"),
+        minLr.getMessage());
+    ConfigException decay =
+        assertThrows(
+            ConfigException.class,
+            () -> ConfigFiles.overrides("train.warmup-steps=500", "train.decay-steps=500"));
+    assertTrue(
+        decay
+            .getMessage()
+            .contains(
+                "'500' in train.decay-steps is invalid: must be greater than train.warmup-steps"
+                    + " = 500"),
+        decay.getMessage());
+    ConfigException heads =
+        assertThrows(ConfigException.class, () -> ConfigFiles.overrides("model.n-head=5"));
+    assertTrue(heads.getMessage().contains("multiple of model.n-head (5)"), heads.getMessage());
+    ScalinglabConfig ok = ConfigFiles.overrides("train.min-lr=6e-4");
+    assertEquals(ok.train().lr(), ok.train().minLr(), "equal rates: a constant rate is allowed");
+  }
 }

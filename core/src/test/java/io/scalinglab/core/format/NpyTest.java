@@ -18,8 +18,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * Byte-level checks against files numpy 2.4 wrote ({@code np.save} to a BytesIO, or {@code
- * numpy.lib.format.write_array} for versions 2.0 and 3.0); the hex strings are those bytes.
+ * Byte-level checks against files numpy wrote ({@code np.save} to a BytesIO, or {@code
+ * numpy.lib.format.write_array} for version 2.0); the hex strings are those bytes, as {@code
+ * src/test/resources/reference/npy_bytes.py} prints them (its output is in its header).
  */
 class NpyTest {
   /** np.save of float32 [[0.5, -1.25], [3.0, 1e-3], [pi, -0.0]]. */

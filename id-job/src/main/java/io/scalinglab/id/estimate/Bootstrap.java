@@ -2,6 +2,7 @@ package io.scalinglab.id.estimate;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.core.stats.Quantiles;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.ToDoubleFunction;
@@ -57,17 +58,11 @@ public final class Bootstrap {
     Arrays.sort(values);
     double alpha = (1 - confidence) / 2;
     return new Interval(
-        quantile(values, alpha), quantile(values, 1 - alpha), confidence, resamples, seed);
-  }
-
-  /**
-   * The {@code q}-quantile of ascending {@code sorted}, interpolated linearly (numpy's default).
-   */
-  static double quantile(double[] sorted, double q) {
-    double pos = q * (sorted.length - 1);
-    int lo = (int) Math.floor(pos);
-    int hi = Math.min(lo + 1, sorted.length - 1);
-    return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        Quantiles.linear(values, alpha),
+        Quantiles.linear(values, 1 - alpha),
+        confidence,
+        resamples,
+        seed);
   }
 
   /** The MLE combined over a resample of pointwise estimates. */

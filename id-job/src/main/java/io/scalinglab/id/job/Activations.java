@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.LayerOrder;
 import io.scalinglab.core.store.ResultsStore;
 import java.io.FileNotFoundException;
@@ -37,7 +38,7 @@ import org.apache.hadoop.fs.Path;
  * n_params}, {@code num_params}, {@code params} found anywhere in its {@code manifest.json}.
  */
 public final class Activations {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
   private static final Set<String> SIZE_KEYS =
       Set.of("parameters", "n_params", "num_params", "params", "parameter_count");
 

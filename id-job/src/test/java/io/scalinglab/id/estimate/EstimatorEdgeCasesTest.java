@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.core.config.IdConfig.Combine;
+import io.scalinglab.core.stats.Quantiles;
 import io.scalinglab.id.estimate.Bootstrap.Interval;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -88,8 +89,8 @@ class EstimatorEdgeCasesTest {
   @Test
   void quantileInterpolatesLikeNumpy() {
     double[] s = {1, 2, 3, 4};
-    assertEquals(1.075, Bootstrap.quantile(s, 0.025), 1e-12); // np.quantile([1,2,3,4], 0.025)
-    assertEquals(3.925, Bootstrap.quantile(s, 0.975), 1e-12);
+    assertEquals(1.075, Quantiles.linear(s, 0.025), 1e-12); // np.quantile([1,2,3,4], 0.025)
+    assertEquals(3.925, Quantiles.linear(s, 0.975), 1e-12);
   }
 
   @Test

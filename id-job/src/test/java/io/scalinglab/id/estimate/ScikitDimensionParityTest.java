@@ -8,11 +8,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The estimators agree with scikit-dimension 0.3 to 1e-9 relative on the same neighbour distances.
  *
- * <p>The expected numbers were computed with numpy 2.4.6 by evaluating scikit-dimension 0.3's own
- * expressions on the distances {@link #distances} builds (the same formula, in float64): {@code
- * skdim/id/_MLE.py} {@code _maxLikDimEstFromR_haro_approx} with {@code dnoise=None}, i.e. {@code
- * kfac / np.sum(np.log(Rk / Rs))} with {@code Rk = np.max(Rs)} and {@code kfac = k − 1} ({@code k −
- * 2} when {@code unbiased}); {@code fit}'s combinations {@code np.mean(dimension_pw_)} ({@code
+ * <p>The expected numbers come from {@code src/test/resources/reference/skdim_parity.py} (its
+ * output is in its header), which evaluates scikit-dimension 0.3's own expressions with numpy on
+ * the distances {@link #distances} builds (the same formula, in float64): {@code skdim/id/_MLE.py}
+ * {@code _maxLikDimEstFromR_haro_approx} with {@code dnoise=None}, i.e. {@code kfac /
+ * np.sum(np.log(Rk / Rs))} with {@code Rk = np.max(Rs)} and {@code kfac = k − 1} ({@code k − 2}
+ * when {@code unbiased}); {@code fit}'s combinations {@code np.mean(dimension_pw_)} ({@code
  * comb="mean"}) and {@code 1 / np.mean(1 / dimension_pw_)} ({@code comb="mle"}, the default); and
  * {@code skdim/id/_TwoNN.py} with {@code dist=True}: {@code mu} sorted, the first {@code
  * int(N*(1-0.1))} kept, {@code Femp = np.arange(m) / N}, and the slope of {@code

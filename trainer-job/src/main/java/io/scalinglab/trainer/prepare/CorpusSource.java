@@ -50,8 +50,12 @@ final class CorpusSource {
 
   private CorpusSource() {}
 
-  /** The files a source resolved to, with their sizes (same order) and total size. */
-  record InputFiles(List<String> files, List<Long> sizes, long bytes) implements Serializable {
+  /**
+   * The files a source resolved to, with their sizes and modification times (milliseconds since the
+   * epoch, as the file system reports them; same order) and total size.
+   */
+  record InputFiles(List<String> files, List<Long> sizes, List<Long> modified, long bytes)
+      implements Serializable {
     long sizeOf(String file) {
       int i = files.indexOf(file);
       return i < 0 ? -1 : sizes.get(i);
@@ -70,6 +74,7 @@ final class CorpusSource {
               + " --set dataset.source.paths=[\"hdfs:///path/to/corpus\"]");
     }
     java.util.TreeMap<String, Long> files = new java.util.TreeMap<>();
+    java.util.Map<String, Long> modified = new java.util.HashMap<>();
     long bytes = 0;
     for (String p : source.paths()) {
       Path path = new Path(p);
@@ -90,10 +95,12 @@ final class CorpusSource {
               LocatedFileStatus f = it.next();
               if (!isHidden(f.getPath()) && files.put(f.getPath().toString(), f.getLen()) == null) {
                 bytes += f.getLen();
+                modified.put(f.getPath().toString(), f.getModificationTime());
               }
             }
           } else if (files.put(m.getPath().toString(), m.getLen()) == null) {
             bytes += m.getLen();
+            modified.put(m.getPath().toString(), m.getModificationTime());
           }
         }
       } catch (IOException e) {
@@ -117,7 +124,11 @@ final class CorpusSource {
           "every input file is empty (" + files.size() + " files, 0 bytes)",
           "Point dataset.source.paths at a non-empty corpus");
     }
-    return new InputFiles(List.copyOf(files.keySet()), List.copyOf(files.values()), bytes);
+    return new InputFiles(
+        List.copyOf(files.keySet()),
+        List.copyOf(files.values()),
+        files.keySet().stream().map(modified::get).toList(),
+        bytes);
   }
 
   private static boolean isHidden(Path p) {

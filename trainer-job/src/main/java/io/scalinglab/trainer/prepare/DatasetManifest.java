@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.trainer.tokenize.Tokenizer;
@@ -16,19 +17,18 @@ import java.util.Map;
  * Keys are snake_case so pandas' {@code json_normalize} reads them as they are.
  */
 final class DatasetManifest {
-  static final ObjectMapper JSON = new ObjectMapper();
+  static final ObjectMapper JSON = Json.MAPPER;
 
   private DatasetManifest() {}
 
-  /** Identity, token format and input summary. */
+  /** Identity, token format and the input: its summary and its files ({@link InputPin}). */
   static ObjectNode start(
       String datasetId,
       String name,
       Tokenizer tokenizer,
       List<String> paths,
       String format,
-      int files,
-      long bytes) {
+      CorpusSource.InputFiles input) {
     ObjectNode m = JSON.createObjectNode();
     m.put("kind", "dataset");
     m.put("dataset_id", datasetId);
@@ -42,8 +42,9 @@ final class DatasetManifest {
     ArrayNode p = in.putArray("paths");
     paths.forEach(p::add);
     in.put("format", format);
-    in.put("files", files);
-    in.put("bytes", bytes);
+    in.put("files", input.files().size());
+    in.put("bytes", input.bytes());
+    in.set("listing", InputPin.listing(input));
     return m;
   }
 

@@ -19,6 +19,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -35,14 +36,12 @@ final class NanoGptImport {
 
   private NanoGptImport() {}
 
-  static PrepareResult run(
-      ScalinglabConfig config,
-      ResultsStore store,
-      String datasetId,
-      Path dir,
-      Consumer<String> log,
-      long start) {
-    DatasetConfig ds = config.dataset();
+  /**
+   * The two files of the folder {@code dataset.source.paths} names, with their sizes and times.
+   *
+   * @throws InputException if the paths are not one folder, or a file is missing
+   */
+  static CorpusSource.InputFiles inputs(DatasetConfig ds, Configuration conf) {
     if (ds.source().paths().size() != 1) {
       throw new InputException(
           "dataset.source.paths: format nanogpt-bin takes exactly one folder holding train.bin"
@@ -50,6 +49,41 @@ final class NanoGptImport {
               + ds.source().paths()
               + ". Set dataset.source.paths to that folder");
     }
+    Path folder = new Path(ds.source().paths().get(0));
+    List<String> files = new ArrayList<>();
+    List<Long> sizes = new ArrayList<>();
+    List<Long> modified = new ArrayList<>();
+    for (String name : List.of("train.bin", "val.bin")) {
+      Path file = new Path(folder, name);
+      try {
+        FileStatus st = file.getFileSystem(conf).getFileStatus(file);
+        files.add(st.getPath().toString());
+        sizes.add(st.getLen());
+        modified.add(st.getModificationTime());
+      } catch (java.io.FileNotFoundException e) {
+        throw InputException.of(
+            file.toString(),
+            "not found; format nanogpt-bin expects train.bin and val.bin in the folder",
+            "Point dataset.source.paths at the folder nanoGPT's prepare.py wrote",
+            e);
+      } catch (IOException e) {
+        throw InputException.of(
+            file.toString(), "cannot be read: " + e.getMessage(), "Check the path", e);
+      }
+    }
+    return new CorpusSource.InputFiles(
+        files, sizes, modified, sizes.stream().mapToLong(Long::longValue).sum());
+  }
+
+  static PrepareResult run(
+      ScalinglabConfig config,
+      ResultsStore store,
+      String datasetId,
+      Path dir,
+      CorpusSource.InputFiles input,
+      Consumer<String> log,
+      long start) {
+    DatasetConfig ds = config.dataset();
     Path folder = new Path(ds.source().paths().get(0));
     Path trainBin = new Path(folder, "train.bin");
     Path valBin = new Path(folder, "val.bin");
@@ -69,13 +103,7 @@ final class NanoGptImport {
 
       ObjectNode m =
           DatasetManifest.start(
-              datasetId,
-              ds.name(),
-              tokenizer,
-              List.of(folder.toString()),
-              "nanogpt-bin",
-              2,
-              2 * (train.tokens + val.tokens));
+              datasetId, ds.name(), tokenizer, List.of(folder.toString()), "nanogpt-bin", input);
       m.put("documents", train.documents + val.documents);
       m.set("train", DatasetManifest.split(train.documents, train.tokens, train.shards));
       m.set("val", DatasetManifest.split(val.documents, val.tokens, val.shards));

@@ -2,6 +2,7 @@ package io.scalinglab.trainer.prepare;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.DatasetConfig;
@@ -11,6 +12,7 @@ import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.store.Ids;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.corpus.Document;
 import io.scalinglab.trainer.corpus.Record;
@@ -40,7 +42,7 @@ import scala.Tuple2;
  * in key order into a temporary folder; write the manifest; rename the folder into place.
  */
 public final class PrepareJob {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private PrepareJob() {}
 
@@ -61,15 +63,28 @@ public final class PrepareJob {
     Path dir = store.dataDir(datasetId, tokenizerName);
     Path manifestPath = new Path(dir, "manifest.json");
 
+    boolean nanoGpt = ds.source().format() == SourceFormat.NANOGPT_BIN;
+    CorpusSource.InputFiles input =
+        nanoGpt
+            ? NanoGptImport.inputs(ds, store.hadoopConf())
+            : CorpusSource.expand(ds.source(), store.hadoopConf());
     if (store.exists(manifestPath)) {
-      log.accept("dataset " + datasetId + "/" + tokenizerName + " is already prepared: " + dir);
-      return PrepareResult.of(datasetId, dir, true, store.readJson(manifestPath), start);
+      JsonNode manifest = store.readJson(manifestPath);
+      boolean pinned = InputPin.check(manifest, input, dir);
+      log.accept(
+          "dataset "
+              + datasetId
+              + "/"
+              + tokenizerName
+              + " is already prepared"
+              + (pinned ? " from these input files: " : ": ")
+              + dir);
+      return PrepareResult.of(datasetId, dir, true, manifest, start);
     }
-    if (ds.source().format() == SourceFormat.NANOGPT_BIN) {
-      return NanoGptImport.run(config, store, datasetId, dir, log, start);
+    if (nanoGpt) {
+      return NanoGptImport.run(config, store, datasetId, dir, input, log, start);
     }
 
-    CorpusSource.InputFiles input = CorpusSource.expand(ds.source(), store.hadoopConf());
     log.accept("reading " + CorpusSource.describe(input, ds.source().format()));
     int cores = spark.sparkContext().defaultParallelism();
     int minPartitions = inputPartitions(ds, cores);
@@ -95,9 +110,25 @@ public final class PrepareJob {
       temp = store.newTempDir(dir);
       HadoopConf conf = new HadoopConf(store.hadoopConf());
       List<ShardEntry> train =
-          writeSplit(prepared, split, false, stats.trainTokens, ds.shardTokens(), conf, temp);
+          writeSplit(
+              prepared,
+              split,
+              false,
+              stats.trainTokens,
+              ds.shardTokens(),
+              conf,
+              temp,
+              tokenizer.vocabSize());
       List<ShardEntry> val =
-          writeSplit(prepared, split, true, stats.valTokens, ds.shardTokens(), conf, temp);
+          writeSplit(
+              prepared,
+              split,
+              true,
+              stats.valTokens,
+              ds.shardTokens(),
+              conf,
+              temp,
+              tokenizer.vocabSize());
       log.accept("wrote " + train.size() + " train and " + val.size() + " validation shard(s)");
 
       ObjectNode manifest =
@@ -309,7 +340,8 @@ public final class PrepareJob {
       long tokens,
       long shardTokens,
       HadoopConf conf,
-      Path folder) {
+      Path folder,
+      int vocabSize) {
     int shards = (int) Math.max(1, (tokens + shardTokens - 1) / shardTokens);
     String split = validation ? "val" : "train";
     List<ShardEntry> written =
@@ -319,7 +351,8 @@ public final class PrepareJob {
                     .filter(d -> d.isDocument() && valSplit.contains(d.splitKey) == validation)
                     .mapToPair(d -> new Tuple2<>(d.orderKey, d.tokens))
                     .repartitionAndSortWithinPartitions(new UniformKeyPartitioner(shards))
-                    .mapPartitionsWithIndex(new ShardWriter(conf, folder.toString(), split), false)
+                    .mapPartitionsWithIndex(
+                        new PartitionShards(conf, folder.toString(), split, vocabSize), false)
                     .collect());
     List<ShardEntry> sorted = new ArrayList<>(written);
     sorted.sort(Comparator.comparingInt(ShardEntry::index));
@@ -343,8 +376,7 @@ public final class PrepareJob {
             tokenizer,
             ds.source().paths(),
             ds.source().format().key(),
-            input.files().size(),
-            input.bytes());
+            input);
     m.put("documents", stats.documents());
     m.put("text_bytes", stats.textBytes);
     m.set("train", DatasetManifest.split(stats.trainDocs, stats.trainTokens, train));

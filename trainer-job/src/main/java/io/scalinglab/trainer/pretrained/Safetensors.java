@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.store.Json;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.FileNotFoundException;
@@ -39,7 +40,7 @@ public final class Safetensors implements Closeable {
   /** The format's own limit on the header (safetensors' {@code MAX_HEADER_SIZE}). */
   static final long MAX_HEADER_BYTES = 100_000_000L;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** The dtypes this reader converts to float and double. */
   static final java.util.List<String> READABLE = java.util.List.of("F32", "F16", "BF16", "F64");

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
 import io.scalinglab.core.spark.HadoopConf;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
@@ -32,7 +33,7 @@ import org.slf4j.LoggerFactory;
 final class RunTask implements Function<String, String> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RunTask.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** Progress files are rewritten at most this often, so HDFS sees a few writes a minute. */
   static final long PROGRESS_EVERY_MS = 2000;
@@ -63,7 +64,7 @@ final class RunTask implements Function<String, String> {
     config = config.withOverrides(overrides);
     ResultsStore store = ResultsStore.open(config.store().root(), hadoop.get());
     RunSpec spec = RunSpec.resolve(config, store);
-    SweepSettings.Testing fault = SweepSettings.fromConfig(config.resolved()).testing();
+    SweepSettings.Testing fault = config.sweep().testing();
     MetricsListener metrics = MetricsListener.start(config, spec, sweepName, dataset);
     Listener listener = new Listener(store, spec, attempt, fault, metrics);
     LOG.info(

@@ -1,7 +1,6 @@
 package io.scalinglab.trainer.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
 import io.scalinglab.core.config.TrainSettings;
@@ -10,6 +9,7 @@ import io.scalinglab.core.metrics.SweepMetrics;
 import io.scalinglab.core.metrics.TrainMetrics;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.spark.Tables;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
@@ -36,7 +36,7 @@ import org.apache.spark.sql.SparkSession;
  * results.parquet} current. Runs finished by an earlier submission are skipped.
  */
 public final class SweepJob {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private SweepJob() {}
 
@@ -44,15 +44,15 @@ public final class SweepJob {
   public static SweepResult run(
       SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
     long start = System.nanoTime();
-    SweepSettings settings = SweepSettings.fromConfig(config.resolved());
-    TrainSettings train = TrainSettings.fromConfig(config.resolved());
+    SweepSettings settings = config.sweep();
+    TrainSettings train = config.train();
     List<SweepPlan.Run> runs = SweepPlan.expand(config, store);
     Path dir = store.sweepDir(train.sweep());
     String dataset = config.dataset().name();
     String tokenizer = config.dataset().tokenizer().key();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     SweepState state = new SweepState(train.sweep(), dataset, tokenizer, runs);
-    TrainMetrics metrics = TrainMetrics.get().start(MetricsSettings.fromConfig(config.resolved()));
+    TrainMetrics metrics = TrainMetrics.get().start(config.metrics());
     if (metrics.port() > 0) {
       log.accept("Prometheus metrics of this driver: http://<host>:" + metrics.port() + "/metrics");
     }

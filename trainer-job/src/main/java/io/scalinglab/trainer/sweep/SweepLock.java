@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,7 +30,7 @@ import org.apache.hadoop.fs.Path;
  * with its owner printed.
  */
 public final class SweepLock implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final FileSystem fs;
   private final Path path;

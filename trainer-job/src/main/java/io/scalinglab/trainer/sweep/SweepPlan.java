@@ -45,8 +45,8 @@ public final class SweepPlan {
    *     subset the sweep names
    */
   public static List<Run> expand(ScalinglabConfig config, ResultsStore store) {
-    SweepSettings sweep = SweepSettings.fromConfig(config.resolved());
-    TrainSettings train = TrainSettings.fromConfig(config.resolved());
+    SweepSettings sweep = config.sweep();
+    TrainSettings train = config.train();
     List<Map<String, String>> models =
         sweep.models().isEmpty() ? List.of(Map.of()) : sweep.models();
     List<String> subsets = sweep.subsets().isEmpty() ? List.of(train.subset()) : sweep.subsets();
@@ -66,14 +66,14 @@ public final class SweepPlan {
         }
         overrides.add("train.subset=" + JobOptions.quote(subset));
         overrides.add("train.seed=" + seed);
-        ScalinglabConfig runConfig = config.withOverrides(overrides);
+        String where = "sweep.models[" + m + "], subset " + subset + ", seed " + seed;
+        ScalinglabConfig runConfig = runConfig(config, overrides, where);
         RunSpec spec = RunSpec.resolve(runConfig, store);
         if (sweep.testing().diverges(spec.model().label())) {
           overrides.addAll(SweepSettings.Testing.DIVERGE);
-          runConfig = config.withOverrides(overrides);
+          runConfig = runConfig(config, overrides, where);
           spec = RunSpec.resolve(runConfig, store);
         }
-        String where = "sweep.models[" + m + "], subset " + subset + ", seed " + seed;
         String earlier = seen.putIfAbsent(spec.runId(), where);
         if (earlier != null) {
           throw new ConfigException(
@@ -88,6 +88,19 @@ public final class SweepPlan {
       }
     }
     return List.copyOf(runs);
+  }
+
+  /**
+   * One run's config, checked as a whole: a model size whose settings break a rule across keys
+   * (heads that do not divide its width, say) fails here, on the driver, naming the run.
+   */
+  private static ScalinglabConfig runConfig(
+      ScalinglabConfig config, List<String> overrides, String where) {
+    try {
+      return config.withOverrides(overrides);
+    } catch (ConfigException e) {
+      throw new ConfigException(where + ": " + e.getMessage(), e);
+    }
   }
 
   /** One (model index, subset) pair of the sweep's design. */

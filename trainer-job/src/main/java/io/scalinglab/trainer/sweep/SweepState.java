@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.metrics.SweepMetrics;
 import io.scalinglab.core.spark.Tables;
 import io.scalinglab.core.spark.Tables.Column;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.train.RunSpec;
@@ -24,7 +25,7 @@ import org.apache.hadoop.fs.Path;
  * line, {@code sweep.json} and the rows of the results table.
  */
 final class SweepState {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   enum Status {
     PENDING,

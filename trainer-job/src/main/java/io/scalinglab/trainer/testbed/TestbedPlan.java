@@ -43,9 +43,9 @@ public final class TestbedPlan {
    *     not an index of {@code sweep.models}
    */
   public static List<Run> expand(ScalinglabConfig config, ResultsStore store) {
-    TestbedSettings tb = TestbedSettings.fromConfig(config.resolved());
-    SweepSettings sweep = SweepSettings.fromConfig(config.resolved());
-    TrainSettings train = TrainSettings.fromConfig(config.resolved());
+    TestbedSettings tb = config.testbed();
+    SweepSettings sweep = config.sweep();
+    TrainSettings train = config.train();
     if (!tb.enabled()) {
       throw new ConfigException(
           "testbed.enabled is false: this config is not a testbed sweep; set testbed.enabled ="

@@ -9,6 +9,7 @@ import io.scalinglab.core.config.TestbedSettings;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.ConfigException;
 import io.scalinglab.core.store.Ids;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.RegressorConfig;
 import io.scalinglab.trainer.train.RegressionRun;
@@ -37,7 +38,7 @@ public record TestbedSpec(
     TestbedSettings testbed,
     String resolvedConfigJson) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /**
    * Keys of the train section that do not change a testbed run: the corpus runs' presentation keys,
@@ -60,9 +61,9 @@ public record TestbedSpec(
    * @throws ConfigException if the config names more than one d or n
    */
   public static TestbedSpec resolve(ScalinglabConfig config, ResultsStore store) {
-    TestbedSettings tb = TestbedSettings.fromConfig(config.resolved());
-    TrainSettings t = TrainSettings.fromConfig(config.resolved());
-    ModelSettings m = ModelSettings.fromConfig(config.resolved());
+    TestbedSettings tb = config.testbed();
+    TrainSettings t = config.train();
+    ModelSettings m = config.model();
     if (tb.dims().size() != 1 || tb.samples().size() != 1) {
       throw new ConfigException(
           "a testbed run trains one dimension and one training set size, but testbed.dims is "

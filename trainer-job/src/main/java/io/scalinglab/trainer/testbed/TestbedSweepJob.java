@@ -11,6 +11,7 @@ import io.scalinglab.core.error.StoreException;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.spark.Tables;
 import io.scalinglab.core.spark.Tables.Column;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
@@ -51,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * data, one dataset per d and regression models.
  */
 public final class TestbedSweepJob {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** The columns of the testbed's results table. */
   public static final List<Column> COLUMNS =
@@ -92,8 +93,8 @@ public final class TestbedSweepJob {
   public static SweepResult run(
       SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
     long start = System.nanoTime();
-    SweepSettings settings = SweepSettings.fromConfig(config.resolved());
-    TrainSettings train = TrainSettings.fromConfig(config.resolved());
+    SweepSettings settings = config.sweep();
+    TrainSettings train = config.train();
     List<TestbedPlan.Run> runs = TestbedPlan.expand(config, store);
     Path dir = store.sweepDir(train.sweep());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -271,7 +272,7 @@ public final class TestbedSweepJob {
     ObjectNode o = JSON.createObjectNode();
     o.put("kind", "sweep");
     o.put("testbed", true);
-    o.put("sweep", TrainSettings.fromConfig(config.resolved()).sweep());
+    o.put("sweep", config.train().sweep());
     o.put("status", status);
     o.put("started", started);
     o.put("updated", Instant.now().toString());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
@@ -31,7 +32,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * so padding never changes the vectors of real positions, and only those are kept.
  */
 final class ActivationCollector {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private ActivationCollector() {}
 

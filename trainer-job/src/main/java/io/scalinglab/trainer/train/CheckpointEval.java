@@ -11,6 +11,7 @@ import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.GptConfig;
@@ -32,7 +33,7 @@ import org.apache.hadoop.fs.Path;
  * with the same tokenizer.
  */
 public final class CheckpointEval {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** The splits a prepared dataset has. */
   public static final List<String> SPLITS = List.of("val", "train");
@@ -130,8 +131,8 @@ public final class CheckpointEval {
           "Train the run again with this build");
     }
     ScalinglabConfig config = ScalinglabConfig.fromJson(resolved.toString());
-    ModelSettings ms = ModelSettings.fromConfig(config.resolved());
-    TrainSettings ts = TrainSettings.fromConfig(config.resolved());
+    ModelSettings ms = config.model();
+    TrainSettings ts = config.train();
     int vocab = manifest.path("model").path("vocab_size").asInt(0);
     if (vocab <= 0) {
       throw InputException.of(

@@ -2,7 +2,6 @@ package io.scalinglab.trainer.train;
 
 import static java.util.Objects.requireNonNull;
 
-import io.scalinglab.core.config.MetricsSettings;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.metrics.RunMetrics;
 import io.scalinglab.core.metrics.TrainMetrics;
@@ -26,7 +25,7 @@ public final class MetricsListener implements Trainer.Listener {
       ScalinglabConfig config, RunSpec spec, String sweep, String dataset) {
     return new MetricsListener(
         TrainMetrics.get()
-            .start(MetricsSettings.fromConfig(config.resolved()))
+            .start(config.metrics())
             .forRun(sweep, spec.runId(), spec.model().label(), dataset));
   }
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
@@ -36,7 +37,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * so the intrinsic dimension of the data and of the representation are estimated side by side.
  */
 public final class RegressionTrainer {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** Validation points per forward pass. */
   private static final int EVAL_CHUNK = 1024;

@@ -3,6 +3,7 @@ package io.scalinglab.trainer.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.store.Json;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -32,7 +33,7 @@ public record RunResult(
     List<double[]> curve,
     Regime regime) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   public ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();

@@ -10,6 +10,7 @@ import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.store.Ids;
+import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.prepare.PrepareJob;
@@ -49,7 +50,7 @@ public record RunSpec(
     TrainSettings train,
     String resolvedConfigJson) {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   /** Keys of the train section that say how a run is shown or stored, not what it computes. */
   public static final List<String> PRESENTATION_KEYS =
@@ -69,8 +70,8 @@ public record RunSpec(
    * @throws InputException if the dataset is not prepared or lacks the subset
    */
   public static RunSpec resolve(ScalinglabConfig config, ResultsStore store) {
-    ModelSettings m = ModelSettings.fromConfig(config.resolved());
-    TrainSettings t = TrainSettings.fromConfig(config.resolved());
+    ModelSettings m = config.model();
+    TrainSettings t = config.train();
     String datasetId = PrepareJob.datasetId(config);
     String tokenizer = config.dataset().tokenizer().key();
     Path dataDir = store.dataDir(datasetId, tokenizer);

@@ -34,7 +34,7 @@ import org.apache.hadoop.fs.Path;
  * is a function of (seed, step) and the optimizer state is saved.
  */
 public final class Trainer {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON = Json.MAPPER;
 
   private final ResultsStore store;
   private final RunSpec spec;

@@ -8,9 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class DocumentKeysTest {
   /**
-   * Reference values computed with Python's hashlib: {@code d = sha256(struct.pack('>q', seed) +
-   * text.encode()).digest()}, split key {@code struct.unpack('>q', d[0:8])}, order key {@code
-   * d[8:16]}, unit value {@code (split & (2**64 - 1) >> 11) / 2**53}.
+   * Reference values from Python's hashlib ({@code src/test/resources/reference/document_keys.py},
+   * output in its header): {@code d = sha256(struct.pack('>q', seed) + text.encode()).digest()},
+   * split key {@code struct.unpack('>q', d[0:8])}, order key {@code d[8:16]}, unit value {@code
+   * (split & (2**64 - 1) >> 11) / 2**53}.
    */
   @Test
   void matchesPythonHashlib() {

@@ -16,8 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * AdamW against values worked out by hand with torch.optim.AdamW's formulas (beta1 0.9, beta2 0.95,
- * eps 1e-8, weight decay 0.1):
+ * AdamW against torch.optim.AdamW: the values below are worked out by hand with its formulas (beta1
+ * 0.9, beta2 0.95, eps 1e-8, weight decay 0.1) and are what {@code
+ * src/test/resources/reference/adamw_torch.py} printed from PyTorch 1.13 itself (in its header):
  *
  * <pre>
  * t = 1, lr 0.01: m = 0.1 g, v = 0.05 g^2, so m/(1 - 0.9) = g and v/(1 - 0.95) = g^2:

@@ -1,13 +1,12 @@
 package io.scalinglab.trainer.prepare;
 
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.format.ShardWriter;
+import io.scalinglab.core.format.TokenShards;
 import io.scalinglab.core.spark.HadoopConf;
+import io.scalinglab.core.store.Renames;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -19,22 +18,25 @@ import scala.Tuple2;
 
 /**
  * Writes one sorted Spark partition of documents as one shard, {@code part-NNNNN.bin}, in nanoGPT's
- * layout (the tokens are already little-endian uint16). Each task attempt writes under its own
- * temporary name and renames into place, so a retried or speculative attempt never leaves half a
- * shard. Empty partitions write nothing.
+ * layout, through core's {@link ShardWriter} (the one writer of token shards: encoding, vocabulary
+ * check and SHA-256). Each task attempt writes under its own temporary name and moves it into place
+ * with {@link Renames#replaceFile}, one atomic step, so a retried or speculative attempt never
+ * leaves half a shard and a reader never sees none. Empty partitions write nothing.
  */
-final class ShardWriter
+final class PartitionShards
     implements Function2<Integer, Iterator<Tuple2<Long, byte[]>>, Iterator<ShardEntry>> {
   private static final long serialVersionUID = 1L;
 
   private final HadoopConf conf;
   private final String folder;
   private final String split;
+  private final int vocabSize;
 
-  ShardWriter(HadoopConf conf, String folder, String split) {
+  PartitionShards(HadoopConf conf, String folder, String split, int vocabSize) {
     this.conf = conf;
     this.folder = folder;
     this.split = split;
+    this.vocabSize = vocabSize;
   }
 
   @Override
@@ -47,30 +49,30 @@ final class ShardWriter
     TaskContext task = TaskContext.get();
     long attempt = task == null ? 0 : task.taskAttemptId();
     Path temp = new Path(target.getParent(), "." + name + ".tmp-attempt-" + attempt);
-    long bytes = 0;
     long documents = 0;
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    TokenShards.ShardInfo info;
     try {
       FileSystem fs = target.getFileSystem(conf.get());
-      try (OutputStream out = new DigestOutputStream(fs.create(temp, true), sha)) {
+      OutputStream out = fs.create(temp, true);
+      ShardWriter writer = TokenShards.writer(out, vocabSize);
+      try {
+        int[] ids = new int[0];
         while (docs.hasNext()) {
-          byte[] tokens = docs.next()._2();
-          out.write(tokens);
-          bytes += tokens.length;
+          byte[] tokens = docs.next()._2(); // little-endian uint16, as tokenized
+          int n = tokens.length / 2;
+          if (ids.length < n) {
+            ids = new int[Math.max(n, 2 * ids.length)];
+          }
+          for (int i = 0; i < n; i++) {
+            ids[i] = (tokens[2 * i] & 0xff) | (tokens[2 * i + 1] & 0xff) << 8;
+          }
+          writer.write(ids, 0, n);
           documents++;
         }
+      } finally {
+        info = writer.close();
       }
-      if (fs.exists(target)) {
-        fs.delete(target, false);
-      }
-      if (!fs.rename(temp, target)) {
-        throw new IOException("rename " + temp + " -> " + target + " returned false");
-      }
+      Renames.replaceFile(fs, temp, target);
     } catch (IOException e) {
       try {
         target.getFileSystem(conf.get()).delete(temp, false);
@@ -80,7 +82,8 @@ final class ShardWriter
       throw new StoreException("cannot write shard " + target + ": " + e.getMessage(), e);
     }
     String file = split + "/" + name;
-    String hex = HexFormat.of().formatHex(sha.digest());
-    return List.of(new ShardEntry(partition, file, bytes / 2, bytes, hex, documents)).iterator();
+    return List.of(
+            new ShardEntry(partition, file, info.tokens(), info.bytes(), info.sha256(), documents))
+        .iterator();
   }
 }
