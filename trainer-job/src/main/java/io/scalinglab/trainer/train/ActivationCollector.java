@@ -8,6 +8,8 @@ import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.data.SampleBatches;
+import io.scalinglab.trainer.data.ShardData;
 import io.scalinglab.trainer.model.LanguageModel;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -159,26 +161,11 @@ final class ActivationCollector {
     int rows = 0;
     for (int d = 0; d < docs.size(); d++) {
       int len = Math.min(docs.get(d).length, block);
-      int[] p = shuffledPrefix(rnd, len, a.perDocument());
+      int[] p = SampleBatches.shuffledPrefix(rnd, len, a.perDocument());
       int keep = Math.min(p.length, a.maxVectors() - rows);
       positions[d] = Arrays.copyOf(p, keep);
       rows += keep;
     }
     return new Sample(positions, rows);
-  }
-
-  /** {@code k} distinct positions of {@code [0, n)} in random order (all of them if k ≥ n). */
-  static int[] shuffledPrefix(SplittableRandom rnd, int n, int k) {
-    int[] p = new int[n];
-    for (int i = 0; i < n; i++) {
-      p[i] = i;
-    }
-    for (int i = n - 1; i > 0; i--) {
-      int j = rnd.nextInt(i + 1);
-      int t = p[i];
-      p[i] = p[j];
-      p[j] = t;
-    }
-    return Arrays.copyOf(p, Math.min(k, n));
   }
 }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.trainer.model.RegressorConfig;
+import io.scalinglab.trainer.optim.OptimConfig;
 import org.apache.hadoop.fs.Path;
 
 /**

@@ -2,6 +2,7 @@ package io.scalinglab.trainer.train;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.trainer.data.TokenSource;
 import io.scalinglab.trainer.model.LanguageModel;
 
 /**

@@ -1,18 +1,16 @@
 /**
- * The pieces of one training run that are not the model: the optimizer settings ({@link
- * io.scalinglab.trainer.train.OptimConfig}), nanoGPT's warm-up-then-cosine learning rate ({@link
- * io.scalinglab.trainer.train.LrSchedule}), AdamW with decoupled weight decay on matrices only
- * ({@link io.scalinglab.trainer.train.AdamW}), global-norm gradient clipping ({@link
- * io.scalinglab.trainer.train.GradClip}), seeded random token windows ({@link
- * io.scalinglab.trainer.train.TokenWindows}) over a split's tokens in the heap or memory-mapped
- * from local copies of its shards ({@link io.scalinglab.trainer.train.TokenSource}, {@link
- * io.scalinglab.trainer.train.TokenCache}), the FLOP estimate behind MFU ({@link
- * io.scalinglab.trainer.train.Flops}), atomic checkpoints in the results store ({@link
- * io.scalinglab.trainer.train.Checkpoints}), the regime of a run's validation history that both
- * {@code train.stop = converged} and result.json read ({@link io.scalinglab.trainer.train.Regime})
- * and the collection of every asked layer's activations for the ID job ({@link
- * io.scalinglab.trainer.train.ActivationCollector}). Each copies the semantics of nanoGPT's {@code
- * train.py} or of the PyTorch function it calls, cited where it does, so a run here and a nanoGPT
- * run follow the same recipe; the training loop composes them.
+ * One training run, start to finish: what it is ({@link io.scalinglab.trainer.train.RunSpec}, its
+ * id and resolved settings), the loop that trains it ({@link
+ * io.scalinglab.trainer.train.TrainLoop}: micro-batches, clipping, AdamW at the scheduled rate,
+ * evaluation, checkpoints, the stop rule) driven by {@link io.scalinglab.trainer.train.Trainer} for
+ * a GPT on a prepared corpus and by {@link io.scalinglab.trainer.train.RegressionTrainer} for the
+ * theory testbed's regressor; what it reports ({@link io.scalinglab.trainer.train.RunResult}, the
+ * regime of its validation history in {@link io.scalinglab.trainer.train.Regime}, the FLOP estimate
+ * behind MFU in {@link io.scalinglab.trainer.train.Flops}); and what it leaves for the other jobs
+ * (every asked layer's activations, {@link io.scalinglab.trainer.train.ActivationCollector}; a
+ * checkpoint's loss on a split, {@link io.scalinglab.trainer.train.CheckpointEval}). The data it
+ * reads lives in {@code trainer.data}, the optimizer in {@code trainer.optim}, checkpoints in
+ * {@code trainer.checkpoint}. Each piece copies the semantics of nanoGPT's {@code train.py} or of
+ * the PyTorch function it calls, cited where it does.
  */
 package io.scalinglab.trainer.train;

@@ -3,8 +3,8 @@ package io.scalinglab.trainer.model;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.core.config.Gelu;
-import io.scalinglab.trainer.train.AdamW;
-import io.scalinglab.trainer.train.OptimConfig;
+import io.scalinglab.trainer.optim.AdamW;
+import io.scalinglab.trainer.optim.OptimConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.trainer.model.RegressorConfig.Pooling;
-import io.scalinglab.trainer.train.AdamW;
-import io.scalinglab.trainer.train.OptimConfig;
+import io.scalinglab.trainer.optim.AdamW;
+import io.scalinglab.trainer.optim.OptimConfig;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.format.Npy;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.data.ShardData;
+import io.scalinglab.trainer.data.TokenSource;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptKernel;
 import io.scalinglab.trainer.model.LanguageModel;

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.checkpoint.Checkpoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

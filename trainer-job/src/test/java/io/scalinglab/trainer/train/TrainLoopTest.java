@@ -10,6 +10,8 @@ import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.model.Gpt;
 import io.scalinglab.trainer.model.GptConfig;
 import io.scalinglab.trainer.model.GptKernel;
+import io.scalinglab.trainer.optim.AdamW;
+import io.scalinglab.trainer.optim.OptimConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

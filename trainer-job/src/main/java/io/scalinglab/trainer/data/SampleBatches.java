@@ -1,5 +1,6 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.data;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -42,9 +43,24 @@ public final class SampleBatches {
   private int[] order(long epoch) {
     if (epoch != cachedEpoch) {
       SplittableRandom rnd = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (epoch + 1)));
-      order = ActivationCollector.shuffledPrefix(rnd, n, n);
+      order = shuffledPrefix(rnd, n, n);
       cachedEpoch = epoch;
     }
     return order;
+  }
+
+  /** {@code k} distinct positions of {@code [0, n)} in random order (all of them if k ≥ n). */
+  public static int[] shuffledPrefix(SplittableRandom rnd, int n, int k) {
+    int[] p = new int[n];
+    for (int i = 0; i < n; i++) {
+      p[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rnd.nextInt(i + 1);
+      int t = p[i];
+      p[i] = p[j];
+      p[j] = t;
+    }
+    return Arrays.copyOf(p, Math.min(k, n));
   }
 }

@@ -1,4 +1,4 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.checkpoint;
 
 import static java.util.Objects.requireNonNull;
 
@@ -7,6 +7,7 @@ import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.error.StoreException;
 import io.scalinglab.core.format.Npy;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.optim.AdamW;
 import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;

@@ -1,10 +1,11 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.checkpoint;
 
 import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.trainer.model.GptKernel;
 import io.scalinglab.trainer.model.LanguageModel;
+import io.scalinglab.trainer.train.Backends;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

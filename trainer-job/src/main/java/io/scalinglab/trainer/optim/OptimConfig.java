@@ -1,4 +1,4 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.optim;
 
 /**
  * The optimizer and learning-rate settings of one run, named as in nanoGPT's {@code train.py}

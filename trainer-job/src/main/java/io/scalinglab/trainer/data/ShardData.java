@@ -1,4 +1,4 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.data;
 
 import static java.util.Objects.requireNonNull;
 
@@ -22,7 +22,7 @@ import org.apache.hadoop.fs.Path;
  * heap ({@link #read}) or memory-mapped from local copies of the shards ({@link #map}); every shard
  * is first checked against the size the manifest gives it.
  */
-final class ShardData {
+public final class ShardData {
   /**
    * Splits of up to this many tokens are read into the heap by {@link #open}; larger ones are
    * mapped. 64M tokens are 256 MB as an {@code int[]}: OpenWebText's validation split (about 4.5M
@@ -41,7 +41,7 @@ final class ShardData {
    * The dataset in folder {@code datasetDir} of {@code store}, whose {@code manifest.json} is
    * {@code manifest}; {@code log} hears how long copies took.
    */
-  ShardData(ResultsStore store, Path datasetDir, JsonNode manifest, Consumer<String> log) {
+  public ShardData(ResultsStore store, Path datasetDir, JsonNode manifest, Consumer<String> log) {
     this.store = requireNonNull(store, "store");
     this.datasetDir = requireNonNull(datasetDir, "datasetDir");
     this.manifest = requireNonNull(manifest, "manifest");
@@ -49,13 +49,13 @@ final class ShardData {
   }
 
   /** A split's tokens and its end-of-text token. */
-  record Split(TokenSource tokens, int eot) {
+  public record Split(TokenSource tokens, int eot) {
     /**
      * The first {@code max} documents (runs of tokens ending with EOT, EOT excluded), each cut to
      * its first {@code maxLength} tokens: at most {@code max * maxLength} tokens are held, however
      * large the split.
      */
-    List<int[]> documents(int max, int maxLength) {
+    public List<int[]> documents(int max, int maxLength) {
       List<int[]> docs = new ArrayList<>();
       int[] chunk = new int[DOCUMENT_CHUNK];
       int[] doc = new int[maxLength];
@@ -87,7 +87,7 @@ final class ShardData {
   /**
    * Reads the split into the heap if it has at most {@link #IN_MEMORY_MAX_TOKENS}, else maps it.
    */
-  Split open(String split, long maxTokens, java.nio.file.Path cacheFolder) {
+  public Split open(String split, long maxTokens, java.nio.file.Path cacheFolder) {
     long total = Math.min(manifest.path(split).path("tokens").asLong(), maxTokens);
     return total <= IN_MEMORY_MAX_TOKENS
         ? read(split, maxTokens)
@@ -99,7 +99,7 @@ final class ShardData {
    *
    * @throws InputException if they do not fit one array, or a shard is not as the manifest says
    */
-  Split read(String split, long maxTokens) {
+  public Split read(String split, long maxTokens) {
     int vocab = manifest.path("vocab_size").asInt();
     List<Shard> shards = shards(split, maxTokens);
     long total = shards.stream().mapToLong(Shard::used).sum();
@@ -136,7 +136,7 @@ final class ShardData {
    * @throws InputException if a shard is not as the manifest says
    * @throws StoreException if a shard cannot be copied or mapped
    */
-  Split map(String split, long maxTokens, java.nio.file.Path cacheFolder) {
+  public Split map(String split, long maxTokens, java.nio.file.Path cacheFolder) {
     List<Shard> shards = shards(split, maxTokens);
     List<MappedTokens.Shard> local = new ArrayList<>();
     long copiedBytes = 0;

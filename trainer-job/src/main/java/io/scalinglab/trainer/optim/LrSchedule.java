@@ -1,4 +1,4 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.optim;
 
 import static java.util.Objects.requireNonNull;
 

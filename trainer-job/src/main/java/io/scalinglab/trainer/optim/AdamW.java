@@ -1,7 +1,8 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.optim;
 
 import static java.util.Objects.requireNonNull;
 
+import io.scalinglab.trainer.checkpoint.Checkpoints;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
@@ -191,7 +192,7 @@ public final class AdamW {
   }
 
   /** One moment of one parameter as float32 values in C order, a copy, for {@link Checkpoints}. */
-  float[] momentFloats(String name, boolean second) {
+  public float[] momentFloats(String name, boolean second) {
     if (!params.containsKey(name)) {
       throw new IllegalArgumentException("no parameter '" + name + "'");
     }
@@ -199,7 +200,7 @@ public final class AdamW {
   }
 
   /** The parameter names, sorted. */
-  Set<String> names() {
+  public Set<String> names() {
     return params.keySet();
   }
 

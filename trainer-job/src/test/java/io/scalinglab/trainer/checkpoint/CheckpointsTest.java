@@ -1,4 +1,4 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,6 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.core.format.Npy;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.optim.AdamW;
+import io.scalinglab.trainer.optim.LrSchedule;
+import io.scalinglab.trainer.optim.OptimConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

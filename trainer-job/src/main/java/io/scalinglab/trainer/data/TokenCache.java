@@ -1,4 +1,4 @@
-package io.scalinglab.trainer.train;
+package io.scalinglab.trainer.data;
 
 import static java.util.Objects.requireNonNull;
 
@@ -51,13 +51,13 @@ public record TokenCache(Path root, boolean deleteAfterRun) {
    * The folder for copies of the shards of {@code split} of the dataset whose manifest is {@code
    * datasetManifest}, for run {@code runId}.
    */
-  Path folder(String runId, JsonNode datasetManifest, String split) {
+  public Path folder(String runId, JsonNode datasetManifest, String split) {
     String content = Ids.hash(Ids.canonicalJson(datasetManifest.path(split)), 16);
     return runFolder(runId).resolve(split + "-" + content);
   }
 
   /** Deletes the run's copies if the cache is deleted after runs; logs what it cannot delete. */
-  void release(String runId, Consumer<String> log) {
+  public void release(String runId, Consumer<String> log) {
     Path dir = runFolder(runId);
     if (!deleteAfterRun || !Files.exists(dir)) {
       return;
