@@ -73,6 +73,36 @@ final class OperatorSchema {
     return out;
   }
 
+  /**
+   * Where {@code value} breaks the part of the CRD's schema at {@code path} (property names, {@code
+   * "items"} for a list's elements), e.g. {@code spec, driver, podSecurityContext}: for Kubernetes
+   * objects held elsewhere, such as pod templates, whose fields the CRD spells out.
+   */
+  static List<String> errors(String apiVersion, String kind, JsonNode value, String... path) {
+    String key = apiVersion + " " + kind + " " + String.join("/", path);
+    Schema schema =
+        SCHEMAS.computeIfAbsent(
+            key,
+            k -> {
+              JsonNode node = openApiSchema(apiVersion, kind);
+              for (String step : path) {
+                node =
+                    step.equals("items") ? node.path("items") : node.path("properties").path(step);
+              }
+              if (!(node instanceof ObjectNode o)) {
+                throw new AssertionError("the CRD of " + kind + " has no " + List.of(path));
+              }
+              ObjectNode schemaNode = o.deepCopy();
+              strict(schemaNode, false);
+              return SchemaRegistry.withDialect(KUBERNETES).getSchema(schemaNode);
+            });
+    List<String> out = new ArrayList<>();
+    for (Error e : schema.validate(value)) {
+      out.add(e.getInstanceLocation() + ": " + e.getMessage());
+    }
+    return out;
+  }
+
   /** The CRD that defines {@code kind} in the API group of {@code apiVersion}, as YAML. */
   static JsonNode crd(String apiVersion, String kind) {
     String group = apiVersion.substring(0, apiVersion.indexOf('/'));
@@ -92,15 +122,22 @@ final class OperatorSchema {
   }
 
   private static Schema load(String apiVersion, String kind) {
+    ObjectNode schema = openApiSchema(apiVersion, kind).deepCopy();
+    strict(schema, true);
+    return SchemaRegistry.withDialect(KUBERNETES).getSchema(schema);
+  }
+
+  /**
+   * The openAPIV3Schema of {@code kind} at the version of {@code apiVersion}, as the CRD has it.
+   */
+  private static JsonNode openApiSchema(String apiVersion, String kind) {
     String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
     for (JsonNode v : crd(apiVersion, kind).path("spec").path("versions")) {
       if (v.path("name").asText().equals(version)) {
         if (!v.path("served").asBoolean()) {
           throw new AssertionError(kind + " " + apiVersion + " is not served by the operator");
         }
-        ObjectNode schema = v.path("schema").path("openAPIV3Schema").deepCopy();
-        strict(schema, true);
-        return SchemaRegistry.withDialect(KUBERNETES).getSchema(schema);
+        return v.path("schema").path("openAPIV3Schema");
       }
     }
     throw new AssertionError("the operator's CRD of " + kind + " has no version " + version);
