@@ -38,6 +38,7 @@ import java.util.stream.Stream;
 final class OperatorSchema {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
+  private static List<JsonNode> crds;
 
   /**
    * OpenAPI 3.0 and Kubernetes' extensions. {@code x-kubernetes-int-or-string} needs no validator
@@ -103,22 +104,37 @@ final class OperatorSchema {
     return out;
   }
 
-  /** The CRD that defines {@code kind} in the API group of {@code apiVersion}, as YAML. */
+  /** The CRD that defines {@code kind} in the API group of {@code apiVersion}. */
   static JsonNode crd(String apiVersion, String kind) {
     String group = apiVersion.substring(0, apiVersion.indexOf('/'));
-    try (Stream<Path> files = Files.list(SharedData.path("k8s"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
-        JsonNode crd = JSON.valueToTree(Tree.yaml(Files.readString(f)).get(0));
-        if (crd.path("kind").asText().equals("CustomResourceDefinition")
-            && crd.path("spec").path("group").asText().equals(group)
-            && crd.path("spec").path("names").path("kind").asText().equals(kind)) {
-          return crd;
-        }
+    for (JsonNode crd : crds()) {
+      if (crd.path("spec").path("group").asText().equals(group)
+          && crd.path("spec").path("names").path("kind").asText().equals(kind)) {
+        return crd;
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     throw new AssertionError("no CRD for " + kind + " of " + group + " under shared/k8s");
+  }
+
+  /** Every CustomResourceDefinition under shared/k8s, read once (they are large). */
+  private static synchronized List<JsonNode> crds() {
+    if (crds == null) {
+      List<JsonNode> out = new ArrayList<>();
+      try (Stream<Path> files = Files.list(SharedData.path("k8s"))) {
+        for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+          for (Object doc : Tree.yaml(Files.readString(f))) {
+            JsonNode node = JSON.valueToTree(doc);
+            if (node.path("kind").asText().equals("CustomResourceDefinition")) {
+              out.add(node);
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      crds = List.copyOf(out);
+    }
+    return crds;
   }
 
   private static Schema load(String apiVersion, String kind) {
