@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,6 +45,13 @@ class K8sManifestsTest {
   private static final Pattern FILE_INCLUDE = Pattern.compile("file\\(\"(/[^\"]+)\"\\)");
 
   @TempDir Path tmp;
+
+  @Test
+  void kubectlRendersWithKustomizeV5() {
+    // a machine without it fails here, once, rather than skipping the checks below
+    String version = Kubectl.kustomizeVersion();
+    System.out.println("K8sManifestsTest: kubectl kustomize, kustomize v" + version);
+  }
 
   @ParameterizedTest
   @MethodSource(OVERLAYS)
@@ -184,9 +192,7 @@ class K8sManifestsTest {
   @MethodSource(OVERLAYS)
   void theNightlySweepIsTheSweepApplication(Path overlay) {
     Map<String, Object> sweep =
-        Tree.map(
-            Kustomize.find(Renders.render(overlay), "SparkApplication", "scalinglab-sweep"),
-            "spec");
+        Tree.map(Renders.find(overlay, "SparkApplication", "scalinglab-sweep"), "spec");
     for (Map<String, Object> s : Renders.ofKind(overlay, "ScheduledSparkApplication")) {
       assertEquals(
           sweep,
@@ -269,8 +275,7 @@ class K8sManifestsTest {
               .orElseThrow(
                   () -> new AssertionError(app + ": volume " + volume + " is no ConfigMap"));
       String key = path.substring(mountPath.length() + 1);
-      String text =
-          Tree.string(Kustomize.find(Renders.render(overlay), "ConfigMap", configMap), "data", key);
+      String text = Tree.string(Renders.find(overlay, "ConfigMap", configMap), "data", key);
       assertNotNull(text, app + ": ConfigMap " + configMap + " has no " + key);
       Dockerfile image = dockerfileOf(app);
       Matcher inc = FILE_INCLUDE.matcher(text);

@@ -116,7 +116,6 @@ class K8sPodSecurityTest {
   @ParameterizedTest
   @MethodSource(OVERLAYS)
   void driversActAsAnAccountLimitedToWhatSparkManages(Path overlay) {
-    List<Map<String, Object>> render = Renders.render(overlay);
     assertTrue(Renders.ofKind(overlay, "ClusterRole").isEmpty(), "no cluster-wide role");
     assertTrue(Renders.ofKind(overlay, "ClusterRoleBinding").isEmpty(), "no cluster-wide binding");
     for (Map<String, Object> role : Renders.ofKind(overlay, "Role")) {
@@ -129,7 +128,7 @@ class K8sPodSecurityTest {
     String account =
         Repo.sparkDefaults("deploy/conf/k8s.conf")
             .get("spark.kubernetes.authenticate.driver.serviceAccountName");
-    Map<String, Object> sa = Kustomize.find(render, "ServiceAccount", account);
+    Map<String, Object> sa = Renders.find(overlay, "ServiceAccount", account);
     List<Map<String, Object>> bindings = Renders.ofKind(overlay, "RoleBinding");
     assertTrue(
         bindings.stream()
@@ -161,14 +160,13 @@ class K8sPodSecurityTest {
     }
     for (App app : Renders.apps(overlay)) {
       String hadoop = Tree.string(app.spec(), "hadoopConfigMap");
-      Map<String, Object> data =
-          Tree.map(Kustomize.find(Renders.render(overlay), "ConfigMap", hadoop), "data");
+      Map<String, Object> data = Tree.map(Renders.find(overlay, "ConfigMap", hadoop), "data");
       assertEquals(Set.of("core-site.xml", "hdfs-site.xml"), data.keySet(), hadoop);
       assertTrue(data.get("core-site.xml").toString().contains("<name>fs.defaultFS</name>"));
       for (Object v : Tree.list(app.spec(), "volumes")) {
         String cm = Tree.string(v, "configMap", "name");
         if (cm != null) {
-          Kustomize.find(Renders.render(overlay), "ConfigMap", cm);
+          Renders.find(overlay, "ConfigMap", cm);
         }
       }
     }

@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
-/** The overlays under k8s/overlays, rendered once per test JVM, and what their renders hold. */
+/**
+ * The overlays under k8s/overlays, rendered by {@code kubectl kustomize} once per test JVM, and
+ * what their renders hold.
+ */
 final class Renders {
   private static final Map<Path, List<Map<String, Object>>> CACHE = new ConcurrentHashMap<>();
 
@@ -43,7 +46,15 @@ final class Renders {
 
   /** The resources {@code overlay} renders (a shared list: do not change it). */
   static List<Map<String, Object>> render(Path overlay) {
-    return CACHE.computeIfAbsent(overlay, Kustomize::build);
+    return CACHE.computeIfAbsent(overlay, Kubectl::kustomize);
+  }
+
+  /** The resource of {@code kind} named {@code name} that {@code overlay} renders. */
+  static Map<String, Object> find(Path overlay, String kind, String name) {
+    return render(overlay).stream()
+        .filter(r -> kind.equals(r.get("kind")) && name.equals(Tree.string(r, "metadata", "name")))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no " + kind + " " + name + " in " + overlay));
   }
 
   static List<Map<String, Object>> ofKind(Path overlay, String kind) {

@@ -1,11 +1,26 @@
 package io.scalinglab.ops;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** Reads parsed YAML or JSON trees (maps, lists, scalars) by path. */
 final class Tree {
   private Tree() {}
+
+  /** Every document of a YAML stream, empty ones left out. */
+  static List<Object> yaml(String text) {
+    List<Object> docs = new ArrayList<>();
+    for (Object doc : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(text)) {
+      if (doc != null) {
+        docs.add(doc);
+      }
+    }
+    return docs;
+  }
 
   /** The value at {@code path} (map keys; list indexes as numbers), or null where it is absent. */
   static Object at(Object root, Object... path) {

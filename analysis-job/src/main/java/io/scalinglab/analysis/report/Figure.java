@@ -44,7 +44,11 @@ record Figure(String name, String caption, List<Panel> panels, int columns) {
 
   /** The figure as PNG bytes, at twice the nominal size so it stays sharp on dense screens. */
   byte[] png() {
-    int scale = 2;
+    return png(2);
+  }
+
+  /** The figure as PNG bytes, {@code scale} times the nominal size. */
+  byte[] png(int scale) {
     BufferedImage image =
         new BufferedImage(width() * scale, height() * scale, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
