@@ -90,7 +90,6 @@ public final class Gpt implements LanguageModel {
 
   /** As {@link #Gpt(GptConfig, long)}, computing in {@code dtype} (FLOAT, or DOUBLE for checks). */
   public Gpt(GptConfig config, long seed, DataType dtype) {
-    SameDiffChatter.mute();
     this.config = requireNonNull(config, "config");
     this.dtype = requireNonNull(dtype, "dtype");
     this.sd = SameDiff.create();

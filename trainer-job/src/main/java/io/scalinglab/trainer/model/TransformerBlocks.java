@@ -53,6 +53,7 @@ final class TransformerBlocks {
    * variance.
    */
   TransformerBlocks(SameDiff sd, DataType dtype, boolean bias, Gelu gelu, double eps) {
+    SameDiffChatter.mute(); // every SameDiff model here builds on these blocks: GPT and regressor
     this.sd = requireNonNull(sd, "sd");
     this.dtype = requireNonNull(dtype, "dtype");
     this.bias = bias;

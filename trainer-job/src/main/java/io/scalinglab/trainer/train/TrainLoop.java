@@ -13,6 +13,7 @@ import io.scalinglab.trainer.optim.GradClip;
 import io.scalinglab.trainer.optim.LrSchedule;
 import io.scalinglab.trainer.optim.OptimConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -105,9 +106,41 @@ final class TrainLoop {
   }
 
   /**
+   * What one optimizer step produced, handed to each {@link StepListener} in turn: evaluation fills
+   * in {@link #valLoss}, the stop rule {@link #stopReason}.
+   */
+  static final class StepEnd {
+    final int step;
+    final double loss;
+    final double lr;
+    final double gradNorm;
+    final double perSecond;
+    final boolean last;
+    double valLoss = Double.NaN;
+    String stopReason;
+
+    StepEnd(int step, double loss, double lr, double gradNorm, double perSecond, boolean last) {
+      this.step = step;
+      this.loss = loss;
+      this.lr = lr;
+      this.gradNorm = gradNorm;
+      this.perSecond = perSecond;
+      this.last = last;
+    }
+  }
+
+  /** One concern of the loop, run after every optimizer step, in the order {@link #run} lists. */
+  @FunctionalInterface
+  interface StepListener {
+    void after(StepEnd e);
+  }
+
+  /**
    * Trains from {@code step} to the last step, or to divergence, or (with {@code train.stop =
    * converged}) to the first evaluation after which the validation history has plateaued ({@link
-   * Regime#plateaued}); writes the metrics at the end.
+   * Regime#plateaued}); writes the metrics at the end. The loop itself only steps the optimizer;
+   * evaluation, the metrics rows, progress lines, the stop rule, checkpoints and the caller's
+   * listener each run after every step as a {@link StepListener}, in that order.
    *
    * @param start when the run started in this process ({@link System#nanoTime}), for elapsed time
    */
@@ -121,17 +154,23 @@ final class TrainLoop {
       Units units) {
     long loopStart = System.nanoTime();
     int firstStep = step;
+    List<StepListener> listeners =
+        List.of(
+            evaluation(model, p),
+            metricsRow(p, units, start),
+            progressLine(units),
+            stopRule(p),
+            checkpoints(params, opt, p),
+            caller(p, units));
     String status = "done";
-    long stepStart = loopStart;
     // A run that stopped by convergence but died before its result was written resumes here.
     String reason = convergedReason(p);
     while (reason == null && step < t.maxSteps()) {
       double lr = LrSchedule.at(step, optim);
       Gpt.Step s = meanOverMicroBatches(model, step, t.gradAccum());
-      double loss = s.loss();
       Map<String, INDArray> grads = s.grads();
       double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
-      Optional<String> diverged = Divergence.check(loss, norm, step, lr);
+      Optional<String> diverged = Divergence.check(s.loss(), norm, step, lr);
       if (diverged.isPresent()) {
         status = "diverged";
         reason = diverged.get();
@@ -143,63 +182,12 @@ final class TrainLoop {
       p.tokensSeen += units.perStep();
       double elapsed = (System.nanoTime() - loopStart) / 1e9;
       double perSecond = (step - firstStep) * units.perStep() / Math.max(elapsed, 1e-9);
-      boolean last = step == t.maxSteps();
-      double valLoss = Double.NaN;
-      if (step % t.evalInterval() == 0 || last) {
-        valLoss = model.validationLoss();
-        p.evals.add(new double[] {step, valLoss});
-        p.best = Math.min(p.best, valLoss);
+      StepEnd e = new StepEnd(step, s.loss(), lr, norm, perSecond, step == t.maxSteps());
+      for (StepListener l : listeners) {
+        l.after(e);
       }
-      p.rows.add(
-          new double[] {
-            step,
-            p.tokensSeen,
-            loss,
-            valLoss,
-            lr,
-            norm,
-            perSecond,
-            (System.nanoTime() - start) / 1e9
-          });
-      if (step % t.logInterval() == 0 || !Double.isNaN(valLoss) || last) {
-        double eta = (t.maxSteps() - step) * units.perStep() / Math.max(perSecond, 1e-9);
-        log.accept(
-            String.format(
-                Locale.ROOT,
-                "%s step %d/%d  %s %.4f%s  lr %.2e  %,.0f %s  ETA %.0f s",
-                runId,
-                step,
-                t.maxSteps(),
-                units.lossName(),
-                loss,
-                Double.isNaN(valLoss) ? "" : String.format(Locale.ROOT, "  val %.4f", valLoss),
-                lr,
-                perSecond,
-                units.rateName(),
-                eta));
-      }
-      boolean converged = !Double.isNaN(valLoss) && convergedReason(p) != null;
-      if (step % t.checkpointInterval() == 0 || last || converged) {
-        Checkpoints.save(store, runDir, step, params, opt, p.state(), t.keepCheckpoints());
-        store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
-      }
-      long now = System.nanoTime();
-      listener.step(
-          new Trainer.StepStats(
-              step,
-              t.maxSteps(),
-              p.tokensSeen,
-              units.perStep(),
-              loss,
-              valLoss,
-              lr,
-              norm,
-              perSecond,
-              Flops.mfu(perSecond, units.flopsEach(), t.peakFlops()),
-              (now - stepStart) / 1e9));
-      stepStart = now;
-      if (converged) {
-        reason = convergedReason(p);
+      if (e.stopReason != null) {
+        reason = e.stopReason;
         log.accept(runId + " stops at step " + step + ", " + reason);
         break;
       }
@@ -217,6 +205,100 @@ final class TrainLoop {
     store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
     return new Outcome(
         step, status, reason, (step - firstStep) * units.perStep() / Math.max(seconds, 1e-9));
+  }
+
+  /** Evaluation every {@code train.eval-interval} steps and at the last. */
+  private StepListener evaluation(Model model, Trainer.Progress p) {
+    return e -> {
+      if (e.step % t.evalInterval() == 0 || e.last) {
+        e.valLoss = model.validationLoss();
+        p.evals.add(new double[] {e.step, e.valLoss});
+        p.best = Math.min(p.best, e.valLoss);
+      }
+    };
+  }
+
+  /** One row of {@code metrics.csv} per step. */
+  private static StepListener metricsRow(Trainer.Progress p, Units units, long start) {
+    return e ->
+        p.rows.add(
+            new double[] {
+              e.step,
+              p.tokensSeen,
+              e.loss,
+              e.valLoss,
+              e.lr,
+              e.gradNorm,
+              e.perSecond,
+              (System.nanoTime() - start) / 1e9
+            });
+  }
+
+  /** A progress line every {@code train.log-interval} steps, at evaluations and at the last. */
+  private StepListener progressLine(Units units) {
+    return e -> {
+      if (e.step % t.logInterval() == 0 || !Double.isNaN(e.valLoss) || e.last) {
+        double eta = (t.maxSteps() - e.step) * units.perStep() / Math.max(e.perSecond, 1e-9);
+        log.accept(
+            String.format(
+                Locale.ROOT,
+                "%s step %d/%d  %s %.4f%s  lr %.2e  %,.0f %s  ETA %.0f s",
+                runId,
+                e.step,
+                t.maxSteps(),
+                units.lossName(),
+                e.loss,
+                Double.isNaN(e.valLoss) ? "" : String.format(Locale.ROOT, "  val %.4f", e.valLoss),
+                e.lr,
+                e.perSecond,
+                units.rateName(),
+                eta));
+      }
+    };
+  }
+
+  /** {@code train.stop = converged}: stop after the evaluation at which the history plateaus. */
+  private StepListener stopRule(Trainer.Progress p) {
+    return e -> {
+      if (!Double.isNaN(e.valLoss)) {
+        e.stopReason = convergedReason(p);
+      }
+    };
+  }
+
+  /**
+   * A checkpoint (with the metrics so far) every {@code train.checkpoint-interval} steps, at the
+   * last step and where the run stops.
+   */
+  private StepListener checkpoints(Map<String, INDArray> params, AdamW opt, Trainer.Progress p) {
+    return e -> {
+      if (e.step % t.checkpointInterval() == 0 || e.last || e.stopReason != null) {
+        Checkpoints.save(store, runDir, e.step, params, opt, p.state(), t.keepCheckpoints());
+        store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
+      }
+    };
+  }
+
+  /** The caller's {@link Trainer.Listener}, once the step's checkpoint is written. */
+  private StepListener caller(Trainer.Progress p, Units units) {
+    long[] stepStart = {System.nanoTime()};
+    return e -> {
+      long now = System.nanoTime();
+      listener.step(
+          new Trainer.StepStats(
+              e.step,
+              t.maxSteps(),
+              p.tokensSeen,
+              units.perStep(),
+              e.loss,
+              e.valLoss,
+              e.lr,
+              e.gradNorm,
+              e.perSecond,
+              Flops.mfu(e.perSecond, units.flopsEach(), t.peakFlops()),
+              (now - stepStart[0]) / 1e9));
+      stepStart[0] = now;
+    };
   }
 
   /**
