@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class TokenShardsTest {
   /**
-   * Reference bytes and hash from numpy 2.4: {@code np.array([0, 1, 255, 256, 50256, 65535],
+   * Reference bytes and hash from numpy ({@code src/test/resources/reference/token_shard.py},
+   * output in its header): {@code np.array([0, 1, 255, 256, 50256, 65535],
    * dtype=np.uint16).tobytes()} and its {@code hashlib.sha256(...).hexdigest()}; nanoGPT's
    * prepare.py writes train.bin the same way.
    */
