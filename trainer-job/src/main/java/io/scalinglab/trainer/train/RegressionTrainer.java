@@ -21,6 +21,7 @@ import io.scalinglab.trainer.optim.OptimConfig;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -61,27 +62,24 @@ public final class RegressionTrainer {
 
   /** Trains (or resumes, or returns the finished result of) the run. */
   public RunResult run() {
-    Path resultPath = new Path(run.runDir(), "result.json");
-    if (store.exists(resultPath)) {
-      log.accept("run " + run.runId() + " is already finished: " + run.runDir());
-      return RunResult.fromJson(store.readJson(resultPath));
+    RunHarness harness =
+        new RunHarness(
+            store, run.runDir(), run.runId(), run.train(), run.resolvedConfigJson(), listener, log);
+    Optional<RunResult> finished = harness.finished();
+    if (finished.isPresent()) {
+      return finished.get();
     }
     TrainSettings t = run.train();
     RegressorConfig cfg = run.model();
-    Backends.setThreads(t.threads());
-    Backends.bindGpu(t.gpu());
+    harness.bindBackend();
     log.accept("run " + run.runId() + " on the " + Backends.describe());
     long start = System.nanoTime();
     TokenRegressor model = new TokenRegressor(cfg, t.seed());
     OptimConfig oc = run.optim();
     AdamW opt = new AdamW(oc, model.params());
-    Trainer.Progress p = new Trainer.Progress();
-    p.describe(Numerics.ofThreads("regressor", t.threads()), provenance());
-    TrainLoop loop = new TrainLoop(store, run.runDir(), run.runId(), t, oc, listener, log);
-    int step = loop.resume(model::loadParams, opt, p);
-    if (step == 0) {
-      writeManifest("running", null);
-    }
+    Trainer.Progress p = harness.progress(Numerics.ofThreads("regressor", t.threads()));
+    TrainLoop loop = harness.loop(oc);
+    int step = harness.resume(loop, model::loadParams, opt, p, manifestBody());
     SampleBatches batches = new SampleBatches(run.n(), t.seed());
     long samplesPerStep = (long) t.batchSize() * t.gradAccum();
     long flopsPerSample = flopsPerSample(cfg);
@@ -131,14 +129,10 @@ public final class RegressionTrainer {
             Flops.mfu(perSecond, flopsPerSample, t.peakFlops()),
             p.evals,
             Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
-    ObjectNode json = r.toJson();
-    json.put("dataset", run.dataset());
-    json.set("data", run.describe().deepCopy());
-    store.writeJson(resultPath, Manifests.withProvenance(json, provenance()));
-    writeManifest(status, o.reason());
-    log.accept(r.summary());
-    listener.finished(r);
-    return r;
+    ObjectNode extra = JSON.createObjectNode();
+    extra.put("dataset", run.dataset());
+    extra.set("data", run.describe().deepCopy());
+    return harness.finish(r, extra, manifestBody(), p);
   }
 
   /**
@@ -226,22 +220,15 @@ public final class RegressionTrainer {
     side.put("parameters", run.model().totalParams()); // the id job's model-size column
     side.put("params_non_embedding", run.model().nonEmbeddingParams());
     side.put("n_layer", run.model().nLayer());
-    Manifests.withProvenance(side, provenance());
+    Manifests.withProvenance(
+        side,
+        Provenance.capture(run.resolvedConfigJson(), Map.of("train.seed", run.train().seed())));
     store.writeJson(new Path(dir, name + ".json"), side);
   }
 
-  private Provenance provenance() {
-    return Provenance.capture(run.resolvedConfigJson(), Map.of("train.seed", run.train().seed()));
-  }
-
-  private void writeManifest(String status, String reason) {
+  /** What this run's {@code manifest.json} says besides its status: its data and model. */
+  private ObjectNode manifestBody() {
     ObjectNode m = JSON.createObjectNode();
-    m.put("kind", "run");
-    m.put("run_id", run.runId());
-    m.put("status", status);
-    if (reason != null) {
-      m.put("reason", reason);
-    }
     m.put("dataset", run.dataset());
     m.put("train_samples", run.n());
     m.put("parameters", run.model().totalParams()); // read by the id job's ablation tables
@@ -259,7 +246,6 @@ public final class RegressionTrainer {
     model.put("params_total", c.totalParams());
     model.put("params_non_embedding", c.nonEmbeddingParams());
     m.set("data", run.describe().deepCopy());
-    store.writeJson(
-        new Path(run.runDir(), "manifest.json"), Manifests.withProvenance(m, provenance()));
+    return m;
   }
 }

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.store.Json;
-import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.checkpoint.Checkpoints;
@@ -30,8 +29,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
-import org.apache.hadoop.fs.Path;
 
 /**
  * Trains one run, nanoGPT's {@code train.py} loop: micro-batches of random windows, gradient
@@ -108,23 +107,30 @@ public final class Trainer {
 
   /** Trains (or resumes, or returns the finished result of) the run. */
   public RunResult run() {
-    Path resultPath = new Path(spec.runDir(), "result.json");
-    if (store.exists(resultPath)) {
-      log.accept("run " + spec.runId() + " is already finished: " + spec.runDir());
-      return RunResult.fromJson(store.readJson(resultPath));
+    RunHarness harness =
+        new RunHarness(
+            store,
+            spec.runDir(),
+            spec.runId(),
+            spec.train(),
+            spec.resolvedConfigJson(),
+            listener,
+            log);
+    Optional<RunResult> finished = harness.finished();
+    if (finished.isPresent()) {
+      return finished.get();
     }
     try {
-      return train(resultPath);
+      return train(harness);
     } finally {
       cache.release(spec.runId(), log);
     }
   }
 
-  private RunResult train(Path resultPath) {
+  private RunResult train(RunHarness harness) {
     TrainSettings t = spec.train();
     GptConfig cfg = spec.model();
-    Backends.setThreads(t.threads());
-    Backends.bindGpu(t.gpu());
+    harness.bindBackend();
     long start = System.nanoTime();
     // The training split is always mapped, whatever its size: the heap stays the same from a 1M-
     // token subset to all of OpenWebText, runs on one executor share the pages, and every run and
@@ -153,15 +159,11 @@ public final class Trainer {
     log.accept("run " + spec.runId() + " on the " + where);
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
-    Progress p = new Progress();
-    p.describe(Numerics.of(gpt, t.threads()), provenance());
-    TrainLoop loop = new TrainLoop(store, spec.runDir(), spec.runId(), t, oc, listener, log);
-    int step = loop.resume(gpt::loadParams, opt, p);
+    Progress p = harness.progress(Numerics.of(gpt, t.threads()));
+    TrainLoop loop = harness.loop(oc);
+    int step = harness.resume(loop, gpt::loadParams, opt, p, manifestBody());
     if (step == 0 && !spec.initFrom().isEmpty()) {
       Gpt2Weights.load(gpt, spec.initFrom(), store.hadoopConf(), log);
-    }
-    if (step == 0) {
-      writeManifest("running", null);
     }
     if (t.maxSteps() == 0 && step == 0) {
       // No steps: the initial weights (a pretrained checkpoint) become the run, evaluated and
@@ -218,13 +220,7 @@ public final class Trainer {
             Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
             p.evals,
             Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
-    ObjectNode result = Manifests.withProvenance(r.toJson(), provenance());
-    result.set("numerics", Json.MAPPER.valueToTree(p.numerics().values()));
-    store.writeJson(resultPath, result);
-    writeManifest(status, o.reason());
-    log.accept(r.summary());
-    listener.finished(r);
-    return r;
+    return harness.finish(r, JSON.createObjectNode(), manifestBody(), p);
   }
 
   /** Mean loss over the fixed validation batches. */
@@ -236,18 +232,9 @@ public final class Trainer {
     return sum / batches.size();
   }
 
-  private Provenance provenance() {
-    return Provenance.capture(spec.resolvedConfigJson(), Map.of("train.seed", spec.train().seed()));
-  }
-
-  private void writeManifest(String status, String reason) {
+  /** What this run's {@code manifest.json} says besides its status: its data and model. */
+  private ObjectNode manifestBody() {
     ObjectNode m = JSON.createObjectNode();
-    m.put("kind", "run");
-    m.put("run_id", spec.runId());
-    m.put("status", status);
-    if (reason != null) {
-      m.put("reason", reason);
-    }
     m.put("dataset_dir", spec.datasetDir().toString());
     m.put("subset", spec.subset());
     m.put("subset_tokens", spec.subsetTokens());
@@ -257,8 +244,7 @@ public final class Trainer {
       model.put("init_from", spec.initFrom());
     }
     m.set("model", model);
-    store.writeJson(
-        new Path(spec.runDir(), "manifest.json"), Manifests.withProvenance(m, provenance()));
+    return m;
   }
 
   /**
