@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.LayerOrder;
+import io.scalinglab.core.store.Manifests;
+import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -34,8 +36,10 @@ import org.apache.hadoop.fs.Path;
  * <p>The sidecar is optional and every key in it is optional (id-job/README.md lists them): {@code
  * layer} (block index or a name), {@code site} (where in the block), {@code positions} (the context
  * position of each row, for the per-position table) and {@code parameters} (the model's size). A
- * run's size is taken from its sidecar, else from the first of {@code parameters}, {@code
- * n_params}, {@code num_params}, {@code params} found anywhere in its {@code manifest.json}.
+ * run's size is taken from its sidecar, else from its {@code manifest.json}: the top-level {@code
+ * parameters} of a manifest scalinglab wrote (one with a {@code provenance} block, whose {@code
+ * format_version} this build must read), else, for activations brought from elsewhere, the first of
+ * {@code parameters}, {@code n_params}, {@code num_params}, {@code params} found anywhere in it.
  */
 public final class Activations {
   private static final ObjectMapper JSON = Json.MAPPER;
@@ -101,7 +105,7 @@ public final class Activations {
           new Run(
               id,
               d.getPath(),
-              findNumber(manifest).map(Number::longValue),
+              parameters(manifest, new Path(d.getPath(), "manifest.json")),
               text(manifest.path("model"), "name").or(() -> textValue(manifest.path("model"))),
               files));
     }
@@ -178,6 +182,31 @@ public final class Activations {
       throw InputException.of(
           p.toString(), "is not valid JSON: " + e.getMessage(), "Write it again, or remove it", e);
     }
+  }
+
+  /**
+   * A run's size from its manifest: scalinglab's own key where scalinglab wrote it, else the first
+   * of the usual names anywhere in it.
+   *
+   * @throws InputException if scalinglab wrote it in a layout newer than this build reads
+   */
+  private static Optional<Long> parameters(JsonNode manifest, Path path) {
+    JsonNode provenance = manifest.path(Manifests.PROVENANCE);
+    if (!provenance.isObject()) {
+      return findNumber(manifest).map(Number::longValue);
+    }
+    int version = provenance.path("format_version").asInt(0);
+    if (version > Provenance.FORMAT_VERSION) {
+      throw InputException.of(
+          path.toString(),
+          "was written in store format "
+              + version
+              + ", this build reads "
+              + Provenance.FORMAT_VERSION,
+          "Run the id job with the scalinglab version that trained the sweep, or a newer one");
+    }
+    JsonNode p = manifest.path("parameters");
+    return p.isIntegralNumber() ? Optional.of(p.longValue()) : Optional.empty();
   }
 
   private static Optional<Number> findNumber(JsonNode n) {
