@@ -11,8 +11,8 @@ import io.scalinglab.core.config.TheoryError;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.id.IdCommand;
+import io.scalinglab.trainer.sweep.SweepJob;
 import io.scalinglab.trainer.sweep.SweepResult;
-import io.scalinglab.trainer.testbed.TestbedSweepJob;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +45,7 @@ final class DemoTestbed {
     try {
       ResultsStore store =
           ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
-      trained = TestbedSweepJob.run(spark, config, store, Console::line);
+      trained = SweepJob.run(spark, config, store, Console::line);
       Console.line("intrinsic dimension of every run's inputs and pooled states");
       IdCommand.sweep(spark, config, List.of(config.id()), store, sweep, Console::line);
     } finally {

@@ -14,8 +14,8 @@ import io.scalinglab.core.testing.MiniHdfs;
 import io.scalinglab.id.job.IdJob;
 import io.scalinglab.id.knn.Progress;
 import io.scalinglab.id.protocol.KnnEngine;
+import io.scalinglab.trainer.sweep.SweepJob;
 import io.scalinglab.trainer.sweep.SweepResult;
-import io.scalinglab.trainer.testbed.TestbedSweepJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +92,7 @@ class TestbedIT {
   void tinySweepEndsInAReportWithTheTestbedSection() throws Exception {
     ScalinglabConfig config = config();
     List<String> log = new ArrayList<>();
-    SweepResult sweep = TestbedSweepJob.run(spark, config, store, log::add);
+    SweepResult sweep = SweepJob.run(spark, config, store, log::add);
     // per d: the width-32 model at 3 sizes and widths 8, 16 at n = 512
     assertEquals(10, sweep.total());
     assertEquals(10, sweep.trained(), log.toString());
@@ -134,7 +134,7 @@ class TestbedIT {
       assertTrue(r.path("id_last_layer").path("value").asDouble() > 0, r.toString());
     }
 
-    SweepResult again = TestbedSweepJob.run(spark, config, store, log::add);
+    SweepResult again = SweepJob.run(spark, config, store, log::add);
     assertEquals(10, again.finishedEarlier());
     assertEquals(0, again.trained());
   }

@@ -8,7 +8,6 @@ import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.sweep.SweepJob;
 import io.scalinglab.trainer.sweep.SweepResult;
-import io.scalinglab.trainer.testbed.TestbedSweepJob;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
@@ -52,10 +51,7 @@ public final class SweepCommand {
     try {
       ResultsStore store =
           ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
-      r =
-          config.testbed().enabled()
-              ? TestbedSweepJob.run(spark, config, store, Console::line)
-              : SweepJob.run(spark, config, store, Console::line);
+      r = SweepJob.run(spark, config, store, Console::line);
     } finally {
       spark.stop();
     }

@@ -13,7 +13,9 @@ import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.testbed.TestbedSweep;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,32 +28,47 @@ import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Trains a sweep on Spark: one Spark job of one task per run, all submitted at once so the
- * cluster's task slots run them in parallel, each run failing, retrying (Spark's {@code
- * spark.task.maxFailures}) and resuming from its checkpoint on its own. The driver holds the sweep
- * folder's lock, prints progress, and keeps {@code sweep.json}, {@code results.csv} and {@code
- * results.parquet} current. Runs finished by an earlier submission are skipped.
+ * The one driver of every sweep, corpus or testbed ({@link SweepKind}): one Spark job of one task
+ * per run, all submitted at once so the cluster's task slots run them in parallel, each run
+ * failing, retrying (Spark's {@code spark.task.maxFailures}) and resuming from its checkpoint on
+ * its own. The driver holds the sweep folder's lock, removes what interrupted writers left, prints
+ * progress, sets the sweep's Prometheus gauges, and keeps {@code sweep.json}, {@code results.csv}
+ * and {@code results.parquet} current. Runs finished by an earlier submission are skipped.
  */
 public final class SweepJob {
   private static final ObjectMapper JSON = Json.MAPPER;
 
   private SweepJob() {}
 
-  /** Runs the sweep {@code config} describes into {@code store}. */
+  /**
+   * Runs the sweep {@code config} describes into {@code store}: the theory testbed's with {@code
+   * testbed.enabled}, else a corpus sweep.
+   */
   public static SweepResult run(
       SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
+    return config.testbed().enabled()
+        ? run(spark, config, store, log, new TestbedSweep(config, store))
+        : run(spark, config, store, log, new CorpusSweep(config, store));
+  }
+
+  /** Runs a sweep of {@code kind} into {@code store}. */
+  public static <R extends SweepRun> SweepResult run(
+      SparkSession spark,
+      ScalinglabConfig config,
+      ResultsStore store,
+      Consumer<String> log,
+      SweepKind<R> kind) {
     long start = System.nanoTime();
     SweepSettings settings = config.sweep();
     TrainSettings train = config.train();
-    List<SweepPlan.Run> runs = SweepPlan.expand(config, store);
+    List<R> runs = kind.runs();
     Path dir = store.sweepDir(train.sweep());
-    String dataset = config.dataset().name();
-    String tokenizer = config.dataset().tokenizer().key();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    SweepState state = new SweepState(train.sweep(), dataset, tokenizer, runs);
+    SweepState<R> state = new SweepState<>(train.sweep(), kind);
     TrainMetrics metrics = TrainMetrics.get().start(config.metrics());
     if (metrics.port() > 0) {
       log.accept("Prometheus metrics of this driver: http://<host>:" + metrics.port() + "/metrics");
@@ -74,32 +91,25 @@ public final class SweepJob {
             "removed " + leftovers.size() + " temporary file(s) left by an interrupted writer");
       }
       state.readFinished(store);
-      List<SweepPlan.Run> pending = state.pending();
+      List<R> pending = new ArrayList<>(state.pending());
+      pending.sort(kind.submitOrder());
       log.accept(
           String.format(
               Locale.ROOT,
-              "sweep %s: %d runs (%d model sizes %s %d subsets x %d seeds) of %s/%s; %d finished"
-                  + " earlier, %d to train on %s with %d task slots",
+              "%s %s: %s; %d finished earlier, %d to train on %s with %d task slots",
+              kind.noun(),
               train.sweep(),
-              runs.size(),
-              Math.max(1, settings.models().size()),
-              settings.axes() ? "on the model axis +" : "x",
-              Math.max(1, settings.subsets().size()),
-              Math.max(1, settings.seeds().size()),
-              dataset,
-              tokenizer,
+              kind.describe(),
               state.finishedEarlier(),
               pending.size(),
               jsc.master(),
               jsc.defaultParallelism()));
       writeStatus(store, dir, state, "running", config);
-      RunTask task = new RunTask(new HadoopConf(store.hadoopConf()), train.sweep(), dataset);
+      Function<String, String> task = kind.task(new HadoopConf(store.hadoopConf()), train.sweep());
+      String group = "scalinglab-sweep-" + train.sweep();
       Map<String, JavaFutureAction<List<String>>> jobs = new LinkedHashMap<>();
-      for (SweepPlan.Run r : pending) {
-        jsc.setJobGroup(
-            "scalinglab-sweep-" + train.sweep(),
-            "sweep " + train.sweep() + " run " + r.runId(),
-            true);
+      for (R r : pending) {
+        jsc.setJobGroup(group, kind.noun() + " " + train.sweep() + " run " + r.runId(), true);
         jobs.put(r.runId(), jsc.parallelize(List.of(r.configJson()), 1).map(task).collectAsync());
       }
       jsc.clearJobGroup();
@@ -118,19 +128,18 @@ public final class SweepJob {
             state.failed(job.getKey(), "unreadable result: " + e.getMessage());
           }
           state.poll(store);
-          store.writeString(
-              new Path(dir, "results.csv"), Tables.csv(SweepState.COLUMNS, state.rows()));
+          store.writeString(new Path(dir, "results.csv"), Tables.csv(kind.columns(), state.rows()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        jsc.cancelJobGroup("scalinglab-sweep-" + train.sweep());
+        jsc.cancelJobGroup(group);
         throw new StoreException("the sweep driver was interrupted; run the sweep again to resume");
       } finally {
         progress.shutdownNow();
       }
       log.accept(state.progressLine());
       state.report(gauges);
-      Tables.write(store, spark, dir, "results", SweepState.COLUMNS, state.rows());
+      Tables.write(store, spark, dir, "results", kind.columns(), state.rows());
       String status = state.failures().isEmpty() ? "done" : "failed";
       writeStatus(store, dir, state, status, config);
       int trained =
@@ -149,7 +158,8 @@ public final class SweepJob {
       log.accept(
           String.format(
               Locale.ROOT,
-              "sweep %s %s in %.0f s: %d trained, %d finished earlier, %d failed; results in %s",
+              "%s %s %s in %.0f s: %d trained, %d finished earlier, %d failed; results in %s",
+              kind.noun(),
               train.sweep(),
               status,
               result.seconds(),
@@ -164,7 +174,7 @@ public final class SweepJob {
   private static ScheduledExecutorService progressThread(
       ResultsStore store,
       Path dir,
-      SweepState state,
+      SweepState<?> state,
       ScalinglabConfig config,
       SweepSettings settings,
       SweepMetrics gauges,
@@ -194,7 +204,7 @@ public final class SweepJob {
   }
 
   private static void writeStatus(
-      ResultsStore store, Path dir, SweepState state, String status, ScalinglabConfig config) {
+      ResultsStore store, Path dir, SweepState<?> state, String status, ScalinglabConfig config) {
     store.writeJson(
         new Path(dir, "sweep.json"),
         Manifests.withProvenance(

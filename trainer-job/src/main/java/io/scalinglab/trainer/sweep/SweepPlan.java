@@ -1,5 +1,6 @@
 package io.scalinglab.trainer.sweep;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 
 /**
  * A sweep config expanded into its runs: the (model, subset) pairs of {@code sweep.design} (every
@@ -31,9 +33,37 @@ public final class SweepPlan {
    * @param model a short label of the model size ({@code 2l64w})
    * @param seed the run's seed
    */
-  public record Run(RunSpec spec, String configJson, String model, long seed) {
+  public record Run(RunSpec spec, String configJson, String model, long seed) implements SweepRun {
+    @Override
     public String runId() {
       return spec.runId();
+    }
+
+    @Override
+    public Path runDir() {
+      return spec.runDir();
+    }
+
+    @Override
+    public long parameters() {
+      return spec.model().totalParams();
+    }
+
+    @Override
+    public long workPerStep() {
+      return (long) spec.train().batchSize() * spec.train().gradAccum() * spec.model().blockSize();
+    }
+
+    @Override
+    public int maxSteps() {
+      return spec.train().maxSteps();
+    }
+
+    @Override
+    public void describe(ObjectNode entry) {
+      entry.put("model", model);
+      entry.put("subset", spec.subset());
+      entry.put("seed", seed);
     }
   }
 

@@ -5,12 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.metrics.SweepMetrics;
-import io.scalinglab.core.spark.Tables;
-import io.scalinglab.core.spark.Tables.Column;
 import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
-import io.scalinglab.trainer.model.GptConfig;
-import io.scalinglab.trainer.train.RunSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,9 +18,11 @@ import org.apache.hadoop.fs.Path;
 /**
  * What the driver knows about each run of a sweep: finished before this sweep started, pending,
  * running (its task keeps progress.json fresh), done, diverged or failed. It renders the progress
- * line, {@code sweep.json} and the rows of the results table.
+ * line, {@code sweep.json} and, through its {@link SweepKind}, the rows of the results table.
+ *
+ * @param <R> the sweep kind's planned run
  */
-final class SweepState {
+final class SweepState<R extends SweepRun> {
   private static final ObjectMapper JSON = Json.MAPPER;
 
   enum Status {
@@ -40,8 +38,8 @@ final class SweepState {
   }
 
   /** One run as the driver tracks it. */
-  static final class Entry {
-    final SweepPlan.Run run;
+  static final class Entry<R> {
+    final R run;
     Status status = Status.PENDING;
     boolean finishedEarlier;
     JsonNode result;
@@ -49,40 +47,29 @@ final class SweepState {
     int step;
     double tokensPerSecond;
 
-    Entry(SweepPlan.Run run) {
+    Entry(R run) {
       this.run = run;
     }
   }
 
-  /** The step arithmetic of a run's settings. */
-  private record StepWork(long tokensPerStep, int maxSteps) {
-    StepWork(RunSpec spec) {
-      this(
-          (long) spec.train().batchSize() * spec.train().gradAccum() * spec.model().blockSize(),
-          spec.train().maxSteps());
-    }
-  }
-
   private final String sweep;
-  private final String dataset;
-  private final String tokenizer;
+  private final SweepKind<R> kind;
   private final long startedMs = System.currentTimeMillis();
   private final String started = Instant.now().toString();
-  private final Map<String, Entry> entries = new LinkedHashMap<>();
+  private final Map<String, Entry<R>> entries = new LinkedHashMap<>();
 
-  SweepState(String sweep, String dataset, String tokenizer, List<SweepPlan.Run> runs) {
+  SweepState(String sweep, SweepKind<R> kind) {
     this.sweep = sweep;
-    this.dataset = dataset;
-    this.tokenizer = tokenizer;
-    for (SweepPlan.Run r : runs) {
-      entries.put(r.runId(), new Entry(r));
+    this.kind = kind;
+    for (R r : kind.runs()) {
+      entries.put(r.runId(), new Entry<>(r));
     }
   }
 
   /** Marks the runs whose result.json is already in the store. */
   synchronized void readFinished(ResultsStore store) {
-    for (Entry e : entries.values()) {
-      Path result = new Path(e.run.spec().runDir(), "result.json");
+    for (Entry<R> e : entries.values()) {
+      Path result = new Path(e.run.runDir(), "result.json");
       if (store.exists(result)) {
         finish(e, store.readJson(result));
         e.finishedEarlier = true;
@@ -90,7 +77,7 @@ final class SweepState {
     }
   }
 
-  synchronized List<SweepPlan.Run> pending() {
+  synchronized List<R> pending() {
     return entries.values().stream()
         .filter(e -> e.status == Status.PENDING)
         .map(e -> e.run)
@@ -102,13 +89,13 @@ final class SweepState {
   }
 
   synchronized void failed(String runId, String why) {
-    Entry e = entries.get(runId);
+    Entry<R> e = entries.get(runId);
     e.status = Status.FAILED;
     e.failure = why;
     e.tokensPerSecond = 0;
   }
 
-  private static void finish(Entry e, JsonNode result) {
+  private static void finish(Entry<?> e, JsonNode result) {
     e.result = result;
     e.status = "diverged".equals(result.path("status").asText()) ? Status.DIVERGED : Status.DONE;
     e.step = result.path("steps").asInt();
@@ -120,11 +107,11 @@ final class SweepState {
    * progress during this sweep.
    */
   synchronized void poll(ResultsStore store) {
-    for (Entry e : entries.values()) {
+    for (Entry<R> e : entries.values()) {
       if (e.status != Status.PENDING && e.status != Status.RUNNING) {
         continue;
       }
-      Path p = new Path(e.run.spec().runDir(), "progress.json");
+      Path p = new Path(e.run.runDir(), "progress.json");
       try {
         if (!store.exists(p)) {
           continue;
@@ -165,10 +152,9 @@ final class SweepState {
       return Double.NaN;
     }
     double left = 0;
-    for (Entry e : entries.values()) {
+    for (Entry<R> e : entries.values()) {
       if (e.status == Status.PENDING || e.status == Status.RUNNING) {
-        StepWork v = new StepWork(e.run.spec());
-        left += (double) Math.max(0, v.maxSteps() - e.step) * v.tokensPerStep();
+        left += (double) Math.max(0, e.run.maxSteps() - e.step) * e.run.workPerStep();
       }
     }
     return left / speed;
@@ -191,7 +177,8 @@ final class SweepState {
     double eta = etaSeconds();
     return String.format(
         Locale.ROOT,
-        "sweep %s: %d/%d runs done, %d running, %d failed, %d pending%s  %,.0f tok/s  ETA %s",
+        "%s %s: %d/%d runs done, %d running, %d failed, %d pending%s  %,.0f tok/s  ETA %s",
+        kind.noun(),
         sweep,
         done,
         total(),
@@ -216,8 +203,7 @@ final class SweepState {
     o.put("kind", "sweep");
     o.put("sweep", sweep);
     o.put("status", status);
-    o.put("dataset", dataset);
-    o.put("tokenizer", tokenizer);
+    kind.header(o);
     o.put("started", started);
     o.put("updated", Instant.now().toString());
     o.put("runs_total", total());
@@ -234,16 +220,14 @@ final class SweepState {
       o.putNull("eta_seconds");
     }
     ArrayNode runs = o.putArray("runs");
-    for (Entry e : entries.values()) {
+    for (Entry<R> e : entries.values()) {
       ObjectNode r = runs.addObject();
       r.put("run_id", e.run.runId());
-      r.put("model", e.run.model());
-      r.put("subset", e.run.spec().subset());
-      r.put("seed", e.run.seed());
+      e.run.describe(r);
       r.put("status", e.status.key());
       r.put("finished_earlier", e.finishedEarlier);
       r.put("step", e.step);
-      r.put("max_steps", e.run.spec().train().maxSteps());
+      r.put("max_steps", e.run.maxSteps());
       if (e.failure != null) {
         r.put("failure", e.failure);
       }
@@ -251,97 +235,22 @@ final class SweepState {
     return o;
   }
 
-  /** The columns of results.csv / results.parquet. */
-  static final List<Column> COLUMNS =
-      List.of(
-          Tables.text("run_id"),
-          Tables.text("status"),
-          Tables.text("reason"),
-          Tables.text("dataset"),
-          Tables.text("tokenizer"),
-          Tables.text("model"),
-          Tables.integer("n_layer"),
-          Tables.integer("n_head"),
-          Tables.integer("d_model"),
-          Tables.integer("block_size"),
-          Tables.integer("vocab_size"),
-          Tables.text("subset"),
-          Tables.big("seed"),
-          Tables.big("params_total"),
-          Tables.big("params_non_embedding"),
-          Tables.big("train_tokens"),
-          Tables.integer("steps"),
-          Tables.integer("max_steps"),
-          Tables.big("tokens_seen"),
-          Tables.real("val_loss_final"),
-          Tables.real("val_loss_best"),
-          Tables.real("val_loss_mean5"),
-          Tables.real("epochs"),
-          Tables.real("tokens_per_param"),
-          Tables.text("regime"),
-          Tables.real("tokens_per_second"),
-          Tables.real("mfu"),
-          Tables.real("wall_seconds"),
-          Tables.text("run_dir"));
-
   /** One row per run, in plan order; unfinished runs have their status and no losses. */
   synchronized List<Object[]> rows() {
     List<Object[]> rows = new ArrayList<>();
-    for (Entry e : entries.values()) {
-      RunSpec spec = e.run.spec();
-      GptConfig m = spec.model();
-      JsonNode r = e.result;
+    for (Entry<R> e : entries.values()) {
       String reason = e.failure;
-      if (r != null && r.hasNonNull("reason")) {
-        reason = r.path("reason").asText();
+      if (e.result != null && e.result.hasNonNull("reason")) {
+        reason = e.result.path("reason").asText();
       }
-      rows.add(
-          new Object[] {
-            spec.runId(),
-            e.status.key(),
-            reason,
-            dataset,
-            tokenizer,
-            e.run.model(),
-            m.nLayer(),
-            m.nHead(),
-            m.nEmbd(),
-            m.blockSize(),
-            m.vocabSize(),
-            spec.subset(),
-            e.run.seed(),
-            m.totalParams(),
-            m.nonEmbeddingParams(),
-            spec.subsetTokens(),
-            r == null ? e.step : r.path("steps").asInt(),
-            spec.train().maxSteps(),
-            r == null ? null : r.path("tokens_seen").asLong(),
-            real(r, "val_loss_final"),
-            real(r, "val_loss_best"),
-            real(r, "val_loss_mean5"),
-            real(r, "epochs"),
-            real(r, "tokens_per_param"),
-            text(r, "regime"),
-            real(r, "tokens_per_second"),
-            real(r, "mfu"),
-            real(r, "wall_seconds"),
-            spec.runDir().toString()
-          });
+      rows.add(kind.row(e.run, e.status.key(), reason, e.step, e.result));
     }
     return rows;
   }
 
-  private static Double real(JsonNode r, String field) {
-    return r == null || !r.hasNonNull(field) ? null : r.path(field).asDouble();
-  }
-
-  private static String text(JsonNode r, String field) {
-    return r == null || !r.hasNonNull(field) ? null : r.path(field).asText();
-  }
-
   synchronized List<String> failures() {
     List<String> out = new ArrayList<>();
-    for (Entry e : entries.values()) {
+    for (Entry<R> e : entries.values()) {
       if (e.status == Status.FAILED) {
         out.add(e.run.runId() + ": " + e.failure);
       }

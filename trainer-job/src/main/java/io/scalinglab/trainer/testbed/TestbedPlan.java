@@ -1,5 +1,6 @@
 package io.scalinglab.trainer.testbed;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
@@ -7,10 +8,12 @@ import io.scalinglab.core.config.TestbedSettings;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.ConfigException;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.sweep.SweepRun;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.fs.Path;
 
 /**
  * A testbed sweep expanded into its runs. For every d of {@code testbed.dims} and every seed of
@@ -30,9 +33,38 @@ public final class TestbedPlan {
    * @param configJson the run's own config (one d, one n, its model and seed), from which a task
    *     resolves the same spec
    */
-  public record Run(TestbedSpec spec, String configJson, long seed) {
+  public record Run(TestbedSpec spec, String configJson, long seed) implements SweepRun {
+    @Override
     public String runId() {
       return spec.runId();
+    }
+
+    @Override
+    public Path runDir() {
+      return spec.runDir();
+    }
+
+    @Override
+    public long parameters() {
+      return spec.model().totalParams();
+    }
+
+    @Override
+    public long workPerStep() {
+      return (long) spec.train().batchSize() * spec.train().gradAccum();
+    }
+
+    @Override
+    public int maxSteps() {
+      return spec.train().maxSteps();
+    }
+
+    @Override
+    public void describe(ObjectNode entry) {
+      entry.put("dataset", spec.dataset());
+      entry.put("model", spec.model().label());
+      entry.put("train_samples", spec.n());
+      entry.put("seed", seed);
     }
   }
 

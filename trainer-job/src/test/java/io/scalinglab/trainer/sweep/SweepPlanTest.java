@@ -169,9 +169,10 @@ class SweepPlanTest {
 
   @Test
   void progressLineCountsRunsAndEstimatesTheTimeLeft() {
-    List<SweepPlan.Run> runs =
-        SweepPlan.expand(config("sweep.subsets=[f0.1, f1]", "sweep.seeds=[1, 2]"), store);
-    SweepState state = new SweepState("plan", "plan", "byte", runs);
+    CorpusSweep kind =
+        new CorpusSweep(config("sweep.subsets=[f0.1, f1]", "sweep.seeds=[1, 2]"), store);
+    List<SweepPlan.Run> runs = kind.runs();
+    SweepState<SweepPlan.Run> state = new SweepState<>("plan", kind);
     assertEquals(
         "sweep plan: 0/4 runs done, 0 running, 0 failed, 4 pending  0 tok/s  ETA -",
         state.progressLine());
@@ -189,8 +190,9 @@ class SweepPlanTest {
 
   @Test
   void resultsTableCarriesEachRunsEpochsTokensPerParamAndRegime() {
-    List<SweepPlan.Run> runs = SweepPlan.expand(config("sweep.subsets=[f0.1, f1]"), store);
-    SweepState state = new SweepState("plan", "plan", "byte", runs);
+    CorpusSweep kind = new CorpusSweep(config("sweep.subsets=[f0.1, f1]"), store);
+    List<SweepPlan.Run> runs = kind.runs();
+    SweepState<SweepPlan.Run> state = new SweepState<>("plan", kind);
     state.done(
         runs.get(0).runId(),
         new ObjectMapper()
@@ -200,7 +202,7 @@ class SweepPlanTest {
             .put("epochs", 12.8)
             .put("tokens_per_param", 3.5)
             .put("regime", "overfitting"));
-    List<String> names = SweepState.COLUMNS.stream().map(c -> c.name()).toList();
+    List<String> names = CorpusSweep.COLUMNS.stream().map(c -> c.name()).toList();
     Object[] done = state.rows().get(0);
     assertEquals(12.8, done[names.indexOf("epochs")]);
     assertEquals(3.5, done[names.indexOf("tokens_per_param")]);
