@@ -5,12 +5,12 @@ import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
 import io.scalinglab.trainer.train.Trainer;
-import org.apache.hadoop.conf.Configuration;
 
 /** {@code scalinglab train}: trains one run into the results store, resuming if it can. */
 final class TrainCommand {
@@ -43,7 +43,8 @@ final class TrainCommand {
       return;
     }
     ScalinglabConfig config = parsed.get();
-    ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());
+    ResultsStore store =
+        ResultsStore.open(config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
     RunSpec spec = RunSpec.resolve(config, store);
     Console.line(
         String.format(

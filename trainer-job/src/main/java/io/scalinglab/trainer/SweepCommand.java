@@ -52,7 +52,8 @@ public final class SweepCommand {
     SweepResult r;
     try {
       ResultsStore store =
-          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
+          ResultsStore.open(
+              config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
       r =
           TestbedSettings.fromConfig(config.resolved()).enabled()
               ? TestbedSweepJob.run(spark, config, store, Console::line)
