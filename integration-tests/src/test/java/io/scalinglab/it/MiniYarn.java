@@ -119,19 +119,14 @@ final class MiniYarn implements AutoCloseable {
    * log folder under this NodeManager's.
    */
   List<ProcessHandle> executors() {
-    List<String> roots =
-        List.of(cluster.getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS)).stream()
-            .map(d -> Path.of(d).toAbsolutePath().toString())
-            .toList();
+    String root = cluster.getTestWorkDir().getAbsolutePath();
     return ProcessHandle.allProcesses()
         .filter(
             h -> {
               String cmd = h.info().commandLine().orElse("");
               return cmd.split(" ", 2)[0].endsWith("/java")
                   && cmd.contains("YarnCoarseGrainedExecutorBackend")
-                  && logDir(h)
-                      .map(d -> roots.stream().anyMatch(d.toAbsolutePath().toString()::startsWith))
-                      .orElse(false);
+                  && logDir(h).map(d -> d.toAbsolutePath().startsWith(root)).orElse(false);
             })
         .toList();
   }
@@ -145,18 +140,15 @@ final class MiniYarn implements AutoCloseable {
   /** Every container's stdout and stderr files, of every application so far. */
   List<Path> containerLogs() {
     List<Path> out = new ArrayList<>();
-    for (String dir : cluster.getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS)) {
-      Path root = Path.of(dir);
-      if (!Files.isDirectory(root)) {
-        continue;
-      }
-      try (Stream<Path> s = Files.walk(root)) {
-        s.filter(p -> p.getFileName().toString().matches("stdout|stderr"))
-            .sorted()
-            .forEach(out::add);
-      } catch (IOException e) {
-        // a container's folder went away while listed: the rest are still worth showing
-      }
+    // The NodeManager's log folders are {@code <work dir>/<name>-logDir-nm-*}, set in its own copy
+    // of the configuration.
+    try (Stream<Path> s = Files.walk(cluster.getTestWorkDir().toPath())) {
+      s.filter(p -> p.getFileName().toString().matches("stdout|stderr"))
+          .filter(p -> p.toString().contains("-logDir-nm-"))
+          .sorted()
+          .forEach(out::add);
+    } catch (IOException | UncheckedIOException e) {
+      // a container's folder went away while listed: the rest are still worth showing
     }
     return out;
   }

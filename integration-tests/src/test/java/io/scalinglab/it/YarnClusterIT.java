@@ -165,7 +165,9 @@ class YarnClusterIT {
               while (!Thread.currentThread().isInterrupted()) {
                 Optional<String> training = runBetweenCheckpointAndResult(sweep);
                 List<ProcessHandle> executors = yarn.executors();
-                seen.set("run training " + training + ", executors " + executors);
+                if (training.isPresent() || !executors.isEmpty()) {
+                  seen.set("run training " + training + ", executors " + executors);
+                }
                 if (training.isPresent() && executors.size() == 1) {
                   killedRun.set(training.get());
                   killed.set(executors.get(0));
@@ -191,8 +193,7 @@ class YarnClusterIT {
     killer.interrupt();
     killer.join();
     expectSuccess(s, "sweep with a killed container");
-    assertNotNull(
-        killed.get(), () -> "no executor container was killed; last seen: " + seen.get());
+    assertNotNull(killed.get(), () -> "no executor container was killed; last seen: " + seen.get());
     assertFalse(killed.get().isAlive(), "container process " + killed.get().pid() + " is gone");
 
     String resumed = "resuming " + killedRun.get() + " from its checkpoint at step ";
@@ -328,8 +329,8 @@ class YarnClusterIT {
   }
 
   /**
-   * Numbers equal within {@code rtol} relative (to at least 1), anything else equal as text; returns
-   * the relative difference of numbers, else 0.
+   * Numbers equal within {@code rtol} relative (to at least 1), anything else equal as text;
+   * returns the relative difference of numbers, else 0.
    */
   static double sameValue(String column, String want, String got, double rtol) {
     double a;
