@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterCommandsIT {
   private static final Pattern BLOCK = Pattern.compile("```bash\\n(.*?)```", Pattern.DOTALL);
-  private static final Pattern INLINE = Pattern.compile("`((?:deploy/submit|bin/scalinglab) [^`]+)`");
+  private static final Pattern INLINE =
+      Pattern.compile("`((?:deploy/submit|bin/scalinglab) [^`]+)`");
 
   @TempDir static Path cwd;
 
@@ -37,8 +38,7 @@ class ClusterCommandsIT {
   @BeforeAll
   static void configs() throws IOException {
     String sweep = "train.sweep = s\n";
-    for (String name :
-        List.of("configs/sweeps/s.conf", "configs/clusters/mine.conf", "s.conf")) {
+    for (String name : List.of("configs/sweeps/s.conf", "configs/clusters/mine.conf", "s.conf")) {
       Files.createDirectories(cwd.resolve(name).getParent());
       Files.writeString(cwd.resolve(name), sweep);
     }
@@ -169,8 +169,7 @@ class ClusterCommandsIT {
         List.of("train", "--config", "s.conf", "--master", "yarn"),
         Map.of("SPARK_HOME", spark, "HADOOP_CONF_DIR", cwd.toString()),
         "runs in this JVM only");
-    assertOneLine(
-        List.of("sweep", "--master", "mesos://head:5050"), Map.of(), "is invalid");
+    assertOneLine(List.of("sweep", "--master", "mesos://head:5050"), Map.of(), "is invalid");
   }
 
   private static void assertOneLine(List<String> args, Map<String, String> env, String names)

@@ -10,7 +10,6 @@ import io.scalinglab.trainer.TrainerMain;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,50 +27,30 @@ class HadoopConfigIT {
   @Test
   void aFileSystemRegisteredThroughSparkConfReachesEveryJob() throws IOException {
     FaultyFileSystem.failAt(0, 0, 0);
-    String sample =
-        Files.readString(SharedData.path("corpora/tinystories/train-sample.txt"))
-            .substring(0, 40_000);
-    Path corpus = tmp.resolve("corpus.txt");
-    Files.writeString(corpus, sample.substring(0, sample.lastIndexOf("<|endoftext|>")));
-    String root = FaultyFileSystem.SCHEME + ":" + tmp.resolve("store").toAbsolutePath();
-
+    // The cluster tests' two-run sweep, its store on the test scheme.
+    Path config = tmp.resolve("conf.conf");
+    String fs = FaultyFileSystem.SCHEME + ":" + tmp.toAbsolutePath();
+    Files.writeString(
+        config,
+        ClusterSweep.config(
+            fs, SharedData.path("corpora/tinystories/train-sample.txt").toAbsolutePath().toString()));
     List<String> flags =
-        new ArrayList<>(
-            List.of(
-                "--store",
-                root,
-                "--master",
-                "local[2]",
-                "--conf",
-                "spark.hadoop.fs." + FaultyFileSystem.SCHEME + ".impl=" + FaultyFileSystem.class.getName(),
-                "--conf",
-                "spark.hadoop.fs." + FaultyFileSystem.SCHEME + ".impl.disable.cache=true",
-                "--set",
-                "dataset.name=conf-sample",
-                "--set",
-                "dataset.source.paths=[\"" + corpus.toAbsolutePath() + "\"]",
-                "--set",
-                "dataset.tokenizer=byte",
-                "--set",
-                "model.n-layer=1",
-                "--set",
-                "model.n-embd=16",
-                "--set",
-                "train.sweep=conf"));
-    for (String s : TinyRuns.settings(8)) {
-      flags.addAll(List.of("--set", s));
-    }
-    // 200 points for the id job's k and n sweeps.
-    flags.addAll(
         List.of(
-            "--set", "train.activations.documents=25", "--set", "train.activations.per-document=8"));
+            "--config",
+            config.toString(),
+            "--master",
+            "local[2]",
+            "--conf",
+            "spark.hadoop.fs." + FaultyFileSystem.SCHEME + ".impl=" + FaultyFileSystem.class.getName(),
+            "--conf",
+            "spark.hadoop.fs." + FaultyFileSystem.SCHEME + ".impl.disable.cache=true");
     String[] f = flags.toArray(String[]::new);
     assertEquals(0, TrainerMain.run(YarnClusterIT.concat(new String[] {"prepare"}, f)), "prepare");
     assertEquals(0, TrainerMain.run(YarnClusterIT.concat(new String[] {"sweep"}, f)), "sweep");
-    assertEquals(0, IdMain.run(YarnClusterIT.concat(f, "--sweep", "conf", "--k", "5")), "id");
-    assertEquals(0, AnalysisMain.run(YarnClusterIT.concat(f, "--sweep", "conf")), "analyze");
+    assertEquals(0, IdMain.run(YarnClusterIT.concat(f, "--sweep", ClusterSweep.NAME, "--k", "10")), "id");
+    assertEquals(0, AnalysisMain.run(YarnClusterIT.concat(f, "--sweep", ClusterSweep.NAME)), "analyze");
 
-    Path sweep = tmp.resolve("store/conf");
+    Path sweep = tmp.resolve("store").resolve(ClusterSweep.NAME);
     assertTrue(Files.exists(sweep.resolve("results.csv")), "the sweep's table");
     assertTrue(Files.exists(sweep.resolve("id/estimates.csv")), "the id job's table");
     assertTrue(Files.exists(sweep.resolve("analysis/report.html")), "the analysis's report");

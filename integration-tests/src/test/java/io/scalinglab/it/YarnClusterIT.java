@@ -157,6 +157,7 @@ class YarnClusterIT {
   void aKilledExecutorContainersRunResumesInANewContainer() throws Exception {
     org.apache.hadoop.fs.Path sweep = new org.apache.hadoop.fs.Path("/yarn/yarn-kill");
     AtomicReference<ProcessHandle> killed = new AtomicReference<>();
+    AtomicReference<Path> killedLogs = new AtomicReference<>();
     AtomicReference<String> killedRun = new AtomicReference<>();
     AtomicReference<String> seen = new AtomicReference<>("nothing");
     Thread killer =
@@ -171,6 +172,7 @@ class YarnClusterIT {
                 if (training.isPresent() && executors.size() == 1) {
                   killedRun.set(training.get());
                   killed.set(executors.get(0));
+                  killedLogs.set(MiniYarn.logDir(executors.get(0)).orElseThrow().toAbsolutePath());
                   executors.get(0).destroyForcibly();
                   return;
                 }
@@ -197,14 +199,13 @@ class YarnClusterIT {
     assertFalse(killed.get().isAlive(), "container process " + killed.get().pid() + " is gone");
 
     String resumed = "resuming " + killedRun.get() + " from its checkpoint at step ";
-    Path killedLogs = MiniYarn.logDir(killed.get()).orElseThrow().toAbsolutePath();
     List<Path> resumedIn =
         yarn.containerLogs().stream()
             .filter(p -> MiniYarn.read(p).contains(resumed))
             .map(p -> p.getParent().toAbsolutePath())
             .toList();
     assertFalse(resumedIn.isEmpty(), () -> "no '" + resumed + "' in any container:" + yarn.logs());
-    assertFalse(resumedIn.contains(killedLogs), "the run resumed in another container");
+    assertFalse(resumedIn.contains(killedLogs.get()), "the run resumed in another container");
 
     assertEquals(
         "done",
