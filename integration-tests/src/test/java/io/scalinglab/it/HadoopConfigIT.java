@@ -33,7 +33,8 @@ class HadoopConfigIT {
     Files.writeString(
         config,
         ClusterSweep.config(
-            fs, SharedData.path("corpora/tinystories/train-sample.txt").toAbsolutePath().toString()));
+            fs,
+            SharedData.path("corpora/tinystories/train-sample.txt").toAbsolutePath().toString()));
     List<String> flags =
         List.of(
             "--config",
@@ -41,14 +42,19 @@ class HadoopConfigIT {
             "--master",
             "local[2]",
             "--conf",
-            "spark.hadoop.fs." + FaultyFileSystem.SCHEME + ".impl=" + FaultyFileSystem.class.getName(),
+            "spark.hadoop.fs."
+                + FaultyFileSystem.SCHEME
+                + ".impl="
+                + FaultyFileSystem.class.getName(),
             "--conf",
             "spark.hadoop.fs." + FaultyFileSystem.SCHEME + ".impl.disable.cache=true");
     String[] f = flags.toArray(String[]::new);
     assertEquals(0, TrainerMain.run(YarnClusterIT.concat(new String[] {"prepare"}, f)), "prepare");
     assertEquals(0, TrainerMain.run(YarnClusterIT.concat(new String[] {"sweep"}, f)), "sweep");
-    assertEquals(0, IdMain.run(YarnClusterIT.concat(f, "--sweep", ClusterSweep.NAME, "--k", "10")), "id");
-    assertEquals(0, AnalysisMain.run(YarnClusterIT.concat(f, "--sweep", ClusterSweep.NAME)), "analyze");
+    assertEquals(
+        0, IdMain.run(YarnClusterIT.concat(f, "--sweep", ClusterSweep.NAME, "--k", "10")), "id");
+    assertEquals(
+        0, AnalysisMain.run(YarnClusterIT.concat(f, "--sweep", ClusterSweep.NAME)), "analyze");
 
     Path sweep = tmp.resolve("store").resolve(ClusterSweep.NAME);
     assertTrue(Files.exists(sweep.resolve("results.csv")), "the sweep's table");
