@@ -21,7 +21,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -109,7 +108,9 @@ public final class AnalyzeCommand {
     AnalysisConfig settings = config.analysis();
     LazySpark spark = new LazySpark(config);
     try {
-      ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());
+      ResultsStore store =
+          ResultsStore.open(
+              config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
       return AnalyzeJob.run(spark, config, settings, store, sweep, log);
     } finally {
       spark.stop();
@@ -238,6 +239,11 @@ public final class AnalyzeCommand {
 
     LazySpark(ScalinglabConfig config) {
       this.config = config;
+      if (SparkSessions.yarnClusterDriver()) {
+        // YARN's ApplicationMaster fails an application whose main class ends without a Spark
+        // context ("User did not initialize spark context!").
+        get();
+      }
     }
 
     @Override

@@ -31,6 +31,8 @@ public final class Main {
 
       Configs are HOCON, layered: reference.conf <- dataset <- model family <- sweep <- --set.
       Results go to the store root (store.root, or --store): any Hadoop URI, file:// or hdfs://.
+      With --master yarn | spark://host:port | k8s://https://host:port, prepare, sweep, id and
+      analyze are submitted through spark-submit as deploy/submit does (--dry-run prints it).
       Exit status: 0 done, 1 failed (the message says why and what to do), 2 bad command line.
       """;
 

@@ -4,12 +4,12 @@ import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
 import io.scalinglab.trainer.train.Trainer;
-import org.apache.hadoop.conf.Configuration;
 
 /** {@code scalinglab train}: trains one run into the results store, resuming if it can. */
 final class TrainCommand {
@@ -42,7 +42,8 @@ final class TrainCommand {
       return;
     }
     ScalinglabConfig config = parsed.get();
-    ResultsStore store = ResultsStore.open(config.store().root(), new Configuration());
+    ResultsStore store =
+        ResultsStore.open(config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
     RunSpec spec = RunSpec.resolve(config, store);
     Console.line(
         String.format(

@@ -113,7 +113,8 @@ public final class IdCommand {
       SparkSession spark = SparkSessions.getOrCreate(config.spark());
       try {
         ResultsStore store =
-            ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
+            ResultsStore.open(
+                config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
         IdJob.Result r =
             sweep(
                 spark,
@@ -301,8 +302,7 @@ public final class IdCommand {
     boolean needSpark = parquet || id.knn().engine() == IdConfig.Engine.SPARK;
     SparkSession spark = needSpark ? SparkSessions.getOrCreate(config.spark()) : null;
     try {
-      Configuration hadoop =
-          spark != null ? spark.sparkContext().hadoopConfiguration() : new Configuration();
+      Configuration hadoop = SparkSessions.hadoopConfiguration(config.spark());
       Inputs.Matrix m =
           parquet
               ? Inputs.parquet(spark, path, args.get("--column", null))

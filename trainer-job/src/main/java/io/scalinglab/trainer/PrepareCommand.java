@@ -47,7 +47,8 @@ public final class PrepareCommand {
     SparkSession spark = SparkSessions.getOrCreate(config.spark());
     try {
       ResultsStore store =
-          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
+          ResultsStore.open(
+              config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
       PrepareResult r = PrepareJob.run(spark, config, store, Console::line);
       print(r);
     } finally {

@@ -50,7 +50,8 @@ public final class SweepCommand {
     SweepResult r;
     try {
       ResultsStore store =
-          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
+          ResultsStore.open(
+              config.store().root(), SparkSessions.hadoopConfiguration(config.spark()));
       r = SweepJob.run(spark, config, store, Console::line);
     } finally {
       spark.stop();

@@ -3,6 +3,7 @@ package io.scalinglab.core.cli;
 import io.scalinglab.core.error.ConfigException;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.ScalinglabException;
+import io.scalinglab.core.spark.SparkSessions;
 
 /**
  * The exit status every scalinglab entry point ends with, {@code bin/scalinglab} and the jobs'
@@ -45,10 +46,7 @@ public final class ExitStatus {
    * a {@code System.exit} before the main class returns as a failed application.
    */
   public static void exit(int status) {
-    boolean yarnCluster =
-        "cluster".equals(System.getProperty("spark.submit.deployMode"))
-            && System.getProperty("spark.master", "").startsWith("yarn");
-    if (status == DONE && yarnCluster) {
+    if (status == DONE && SparkSessions.yarnClusterDriver()) {
       return;
     }
     System.exit(status);

@@ -3,9 +3,12 @@ package io.scalinglab.core.spark;
 import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.config.SparkSettings;
+import io.scalinglab.core.error.ConfigException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -16,13 +19,70 @@ import org.apache.spark.sql.SparkSession;
  * spark.master}, then the local defaults of {@link #localDefaults}. A job started by spark-submit
  * therefore runs on the cluster it was submitted to, and a job started by {@code bin/scalinglab}
  * runs in local mode on every core of the machine.
+ *
+ * <p>{@link #hadoopConfiguration} is the one place every job gets its Hadoop configuration from,
+ * whether or not it starts Spark.
  */
 public final class SparkSessions {
   private SparkSessions() {}
 
-  /** Returns the active session or creates one from {@code settings}. */
+  /**
+   * Returns the active session or creates one from {@code settings}.
+   *
+   * @throws ConfigException for a cluster master in a JVM that spark-submit did not start: the
+   *     jobs' classes would not reach the executors, and Spark itself fails with a stack trace
+   */
   public static SparkSession getOrCreate(SparkSettings settings) {
-    return SparkSession.builder().config(sparkConf(settings)).getOrCreate();
+    SparkConf conf = sparkConf(settings);
+    if (SparkSession.getDefaultSession().isEmpty()) {
+      requireSubmitted(conf);
+    }
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /**
+   * The Hadoop configuration a job opens the results store and reads its inputs with, the same for
+   * prepare, sweep, id and analyze: the running Spark context's where there is one, else the one
+   * Spark would build for {@code settings}, without starting Spark. Either way it holds the {@code
+   * *-site.xml} files on the class path (spark-submit puts HADOOP_CONF_DIR there, and so does
+   * {@code bin/scalinglab}), every {@code spark.hadoop.*} setting of spark-submit's {@code --conf}
+   * and of the config's {@code spark.conf} block with the prefix taken off, and Spark's other
+   * Hadoop defaults (S3 credentials from the environment, buffer sizes).
+   */
+  public static Configuration hadoopConfiguration(SparkSettings settings) {
+    requireNonNull(settings, "settings");
+    if (SparkSession.getDefaultSession().isDefined()) {
+      // Spark built it from the same SparkConf, by the call below; tests may add to it.
+      return SparkSession.getDefaultSession().get().sparkContext().hadoopConfiguration();
+    }
+    return SparkHadoopUtil.get().newConfiguration(sparkConf(settings));
+  }
+
+  /**
+   * Whether this JVM is a driver in YARN's ApplicationMaster (spark-submit's cluster deploy mode on
+   * YARN), which expects the main class to start a Spark context and to return rather than exit.
+   */
+  public static boolean yarnClusterDriver() {
+    return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+        && System.getProperty("spark.master", "").startsWith("yarn");
+  }
+
+  /**
+   * Fails, naming what to run instead, when {@code conf}'s master is a cluster (not {@code local})
+   * and spark-submit, which sets {@code spark.submit.deployMode}, did not start this JVM.
+   */
+  static void requireSubmitted(SparkConf conf) {
+    String master = conf.get("spark.master", "local[*]");
+    if (master.startsWith("local") || conf.contains("spark.submit.deployMode")) {
+      return;
+    }
+    throw new ConfigException(
+        "'"
+            + master
+            + "' in spark.master is invalid here: this JVM runs local Spark only (local[*],"
+            + " local[N]); a cluster master needs spark-submit: pass --master "
+            + master
+            + " to bin/scalinglab, which submits through it, or use deploy/submit");
   }
 
   /** The Spark configuration a session would be created with, resolved as the class doc says. */

@@ -2,8 +2,11 @@ package io.scalinglab.core.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.core.config.SparkSettings;
+import io.scalinglab.core.error.ConfigException;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.AfterEach;
@@ -14,6 +17,8 @@ class SparkSessionsTest {
   void clearSubmitSettings() {
     System.clearProperty("spark.master");
     System.clearProperty("spark.sql.shuffle.partitions");
+    System.clearProperty("spark.hadoop.from.submit");
+    System.clearProperty("spark.submit.deployMode");
   }
 
   @Test
@@ -48,5 +53,30 @@ class SparkSessionsTest {
     SparkConf c = SparkSessions.sparkConf(new SparkSettings("yarn", "t", "127.0.0.1", Map.of()));
     assertFalse(c.contains("spark.driver.host"));
     assertFalse(c.contains("spark.sql.shuffle.partitions"));
+  }
+
+  @Test
+  void theHadoopConfigurationHoldsSparkHadoopSettingsOfTheConfigAndOfSpark() {
+    SparkSettings s =
+        new SparkSettings(
+            "local[*]", "t", "127.0.0.1", Map.of("spark.hadoop.from.config", "config"));
+    System.setProperty("spark.hadoop.from.submit", "submit"); // as spark-submit --conf sets it
+    org.apache.hadoop.conf.Configuration c = SparkSessions.hadoopConfiguration(s);
+    assertEquals("config", c.get("from.config"));
+    assertEquals("submit", c.get("from.submit"));
+  }
+
+  @Test
+  void aClusterMasterOutsideSparkSubmitFailsWithWhatToRun() {
+    SparkConf yarn = SparkSessions.sparkConf(new SparkSettings("yarn", "t", "", Map.of()));
+    ConfigException e =
+        assertThrows(ConfigException.class, () -> SparkSessions.requireSubmitted(yarn));
+    assertTrue(e.getMessage().startsWith("'yarn' in spark.master is invalid here"), e.getMessage());
+    assertTrue(e.getMessage().contains("--master yarn"), e.getMessage());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+
+    SparkSessions.requireSubmitted(yarn.clone().set("spark.submit.deployMode", "cluster"));
+    SparkSessions.requireSubmitted(
+        SparkSessions.sparkConf(new SparkSettings("local[2]", "t", "", Map.of())));
   }
 }
