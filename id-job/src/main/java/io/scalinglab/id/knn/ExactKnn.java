@@ -126,12 +126,18 @@ public final class ExactKnn {
    * squared norm computed in float64 from the rounded values.
    */
   public static double centredRow(Points points, double[] mean, int i, float[] out) {
-    int d = points.d();
-    double[] v = points.values();
-    int base = i * d;
+    return centredRow(points.values(), i * points.d(), mean, out);
+  }
+
+  /**
+   * Fills {@code out} with {@code values[at .. at+d)} minus {@code mean} ({@code d} = its length),
+   * rounded to float32, and returns its squared norm computed in float64 from the rounded values.
+   */
+  public static double centredRow(double[] values, int at, double[] mean, float[] out) {
+    int d = mean.length;
     double s = 0;
     for (int c = 0; c < d; c++) {
-      float f = (float) (v[base + c] - mean[c]);
+      float f = (float) (values[at + c] - mean[c]);
       out[c] = f;
       s += (double) f * f;
     }
