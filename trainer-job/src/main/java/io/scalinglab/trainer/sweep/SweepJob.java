@@ -62,6 +62,7 @@ public final class SweepJob {
                 store,
                 dir,
                 "spark application " + jsc.sc().applicationId(),
+                SweepLock.application(jsc.sc()),
                 settings.lockHeartbeat(),
                 settings.lockStaleAfter(),
                 log)) {

@@ -103,6 +103,7 @@ public final class TestbedSweepJob {
             store,
             dir,
             "spark application " + jsc.sc().applicationId(),
+            SweepLock.application(jsc.sc()),
             settings.lockHeartbeat(),
             settings.lockStaleAfter(),
             log)) {
