@@ -30,7 +30,7 @@ class LockRetryAgreementTest {
   static final int CLOCK_SKEW = 20;
 
   private static final Pattern RETRY_INTERVAL =
-      Pattern.compile("onFailureRetryInterval:\\s*(\\d+)");
+      Pattern.compile("\\bonFailureRetryInterval:\\s*(\\d+)");
 
   @Test
   void aRelaunchedDriverFindsTheDeadLockTwoHeartbeatsOld() throws IOException {
