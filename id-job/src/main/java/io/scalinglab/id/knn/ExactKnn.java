@@ -21,7 +21,7 @@ import org.bytedeco.javacpp.FloatPointer;
  * {@code |a|² + |b|² − 2a·b} with norms computed once, go to bounded per-point heaps ({@link TopK})
  * that keep a few more candidates than {@code k}. Worker threads take pairs from a shared counter,
  * each into its own heaps, which are merged at the end: the partial top-k lists of a distributed
- * search are merged the same way ({@code io.scalinglab.id.job.SparkKnn}).
+ * search are merged the same way ({@code io.scalinglab.id.job.PartitionedKnn}).
  *
  * <p>float32 products are not exact, so the candidates are then checked: their distances are
  * recomputed in float64 by differences, and the k-th of them must lie below the smallest distance
