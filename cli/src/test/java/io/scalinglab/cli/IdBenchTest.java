@@ -16,7 +16,14 @@ class IdBenchTest {
     assertTrue(
         all.containsAll(
             Set.of(
-                "--repeats", "--dir", "--n", "--dim", "--threads", "--points", "--master", "--jar")),
+                "--repeats",
+                "--dir",
+                "--n",
+                "--dim",
+                "--threads",
+                "--points",
+                "--master",
+                "--jar")),
         all.toString());
   }
 
