@@ -30,6 +30,7 @@ final class IdBench {
   static final String HELP =
       """
       usage: scalinglab bench id [--n 50000] [--dim 768] [--threads T] [--repeats 1]
+             scalinglab bench id --points N [--dim 768] --master URL [--jar PATH] [--k 20]
 
       Times the MLE with K = 20 (global protocol, Euclidean, 200 bootstrap resamples, no k sweep)
       on N float32 points drawn uniformly from the 20-sphere, rotated at random into R^dim, and
@@ -38,6 +39,12 @@ final class IdBench {
       measured before and after the runs; the higher is used). The median of --repeats is shown,
       and the share of the cores the JVM got, since other work on the machine slows both.
       Default: all cores. scikit-dimension took 99 s for 50,000 x 768 on 2 cores (PAPER.md).
+
+      With --master (spark://..., or local[N]) the N points are made, searched and estimated on
+      the executors and never gathered on this driver: it prints the time, the floor (N^2 x dim
+      FLOPs at one core's measured float32 matrix-product rate, divided by the cluster's cores),
+      their ratio, this driver's peak heap and the ID. --jar is the jar the executors load the
+      search from (default: the jar this command runs from).
       """;
 
   private static final double SKDIM_SECONDS_50K = 99;
@@ -47,12 +54,18 @@ final class IdBench {
   /** The flags of {@code bench} plus those {@code bench id} adds. */
   static Set<String> extend(Set<String> flags) {
     Set<String> all = new HashSet<>(flags);
-    all.addAll(Set.of("--n", "--dim", "--threads"));
+    all.addAll(
+        Set.of(
+            "--n", "--dim", "--threads", "--points", "--master", "--jar", "--k", "--block-rows"));
     return Set.copyOf(all);
   }
 
   static void run(Args args) {
-    int n = args.getInt("--n", 50_000, 100);
+    if (args.has("--master")) {
+      ClusterIdBench.run(args);
+      return;
+    }
+    int n = args.getInt("--points", args.getInt("--n", 50_000, 100), 100);
     int dim = args.getInt("--dim", 768, 21);
     int threads = args.getInt("--threads", Runtime.getRuntime().availableProcessors(), 1);
     int repeats = args.getInt("--repeats", 1, 1);

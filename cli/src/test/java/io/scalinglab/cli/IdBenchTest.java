@@ -14,7 +14,17 @@ class IdBenchTest {
   void addsItsFlagsToThoseOfBench() {
     Set<String> all = IdBench.extend(Set.of("--repeats", "--dir"));
     assertTrue(
-        all.containsAll(Set.of("--repeats", "--dir", "--n", "--dim", "--threads")), all.toString());
+        all.containsAll(
+            Set.of(
+                "--repeats",
+                "--dir",
+                "--n",
+                "--dim",
+                "--threads",
+                "--points",
+                "--master",
+                "--jar")),
+        all.toString());
   }
 
   @Test

@@ -228,7 +228,7 @@ public final class IdCommand {
       throw new UsageException("id.knn.engine = spark needs a Spark session");
     }
     return useSpark
-        ? new SparkKnn(spark, id.knn().blockRows(), id.knn().threadsOrCores())
+        ? new SparkKnn(spark, id.knn().blockRows())
         : KnnEngine.local(id.knn().threadsOrCores(), id.knn().blockRows());
   }
 

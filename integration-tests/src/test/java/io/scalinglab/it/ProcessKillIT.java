@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Processes killed by their id on a standalone cluster of separate JVMs ({@link
  * StandaloneCluster}): an executor JVM while it trains (Spark retries the runs on a new executor
- * and they resume from their checkpoints), and the sweep's driver JVM (the next submission takes
- * over the dead driver's lock and trains only the runs that had not finished).
+ * and they resume from their checkpoints), and the sweep's driver JVM (a relaunch, as the
+ * Kubernetes operator makes one, takes over the dead driver's lock at once and trains only the runs
+ * that had not finished).
  */
 class ProcessKillIT {
   @TempDir static Path tmp;
@@ -71,9 +73,10 @@ class ProcessKillIT {
         }
         sweep {
           progress-interval = 2
-          # a killed driver's lock is taken over after 4 s
-          lock-heartbeat = 1
-          lock-stale-after = 4
+          # the shipped settings scaled down 10x: a relaunched driver (another application) takes
+          # the lock over once it has missed two heartbeats (4 s); the stale limit never comes
+          lock-heartbeat = 2
+          lock-stale-after = 600
         }
         """
             .formatted(hdfs.uri(), corpus));
@@ -167,10 +170,18 @@ class ProcessKillIT {
         store.temporaryLeftovers(store.sweepDir("executor-kill")).isEmpty(), "no temporary files");
   }
 
+  /**
+   * The operator's relaunch replayed with real timing, scaled down 10x from the shipped settings
+   * (heartbeat 20 s, retry interval 60 s): the driver is killed mid-sweep, relaunched 6 s later
+   * (past two heartbeats of 2 s, as 60 s is past two of 20 s), and the relaunch takes the lock over
+   * at once, though the stale limit (600 s) is far off; the sweep finishes with no run trained
+   * twice: finished runs keep their result files, and every run logs each step once.
+   */
   @Test
-  void aKilledDriversSweepResubmittedTrainsOnlyUnfinishedRuns() throws Exception {
+  void aRelaunchedDriverTakesTheSweepOverAtOnceAndTrainsNoRunTwice() throws Exception {
     org.apache.hadoop.fs.Path dir = store.sweepDir("driver-kill");
     AtomicReference<ProcessHandle> killed = new AtomicReference<>();
+    AtomicLong killedAt = new AtomicLong();
     Thread killer =
         whenPresent(
             () -> anyPathContains(dir, "/result.json"),
@@ -186,6 +197,7 @@ class ProcessKillIT {
                     .ifPresent(
                         h -> {
                           killed.set(h);
+                          killedAt.set(System.nanoTime());
                           h.destroyForcibly();
                         }));
     StandaloneCluster.Submission first = sweep("driver-kill", "[f0.25, f0.5, f1]");
@@ -195,9 +207,10 @@ class ProcessKillIT {
     assertNotEquals(0, first.exitCode(), "the killed driver's submission failed");
     assertTrue(store.exists(new org.apache.hadoop.fs.Path(dir, "sweep.lock")), "its lock is left");
 
-    // Past sweep.lock-stale-after; the dead driver's executors may still finish the run they
-    // were training meanwhile, so the runs that count as finished are read after the wait.
-    Thread.sleep(4500);
+    // The operator's retry interval, scaled: relaunch 6 s after the kill. The dead driver's
+    // executors may still finish the run they were training meanwhile, so the runs that count as
+    // finished are read just before the relaunch.
+    Thread.sleep(Math.max(0, 6000 - (System.nanoTime() - killedAt.get()) / 1_000_000));
     Map<String, Long> finished = new HashMap<>();
     for (FileStatus run : store.fs().listStatus(new org.apache.hadoop.fs.Path(dir, "runs"))) {
       org.apache.hadoop.fs.Path result =
@@ -208,9 +221,12 @@ class ProcessKillIT {
       }
     }
     assertTrue(finished.size() >= 1 && finished.size() < 3, finished.toString());
+    double relaunchAfter = (System.nanoTime() - killedAt.get()) / 1e9;
+    assertTrue(relaunchAfter < 60, "relaunched " + relaunchAfter + " s after the kill");
     StandaloneCluster.Submission second = sweep("driver-kill", "[f0.25, f0.5, f1]");
-    assertEquals(0, second.exitCode(), () -> "resubmitted sweep:" + cluster.logs());
-    assertTrue(second.output().contains("taking over the stale lock"), second.output());
+    assertEquals(0, second.exitCode(), () -> "relaunched sweep:" + cluster.logs());
+    assertTrue(second.output().contains("taking over the lock"), second.output());
+    assertTrue(second.output().contains("at once"), second.output());
     assertTrue(
         second
             .output()
@@ -229,6 +245,13 @@ class ProcessKillIT {
           e.getValue(),
           store.fs().getFileStatus(result).getModificationTime(),
           e.getKey() + " was not trained again");
+    }
+    for (Map<String, String> r : rows) {
+      String metrics =
+          store.readString(
+              new org.apache.hadoop.fs.Path(
+                  new org.apache.hadoop.fs.Path(r.get("run_dir")), "metrics.csv"));
+      assertEquals(31, metrics.lines().count(), r.get("run_id") + ": one row per step, none twice");
     }
     assertTrue(store.temporaryLeftovers(dir).isEmpty(), "no temporary files");
     assertFalse(store.exists(new org.apache.hadoop.fs.Path(dir, "sweep.lock")), "lock released");

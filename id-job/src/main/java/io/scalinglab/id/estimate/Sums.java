@@ -1,22 +1,20 @@
 package io.scalinglab.id.estimate;
 
 /**
- * Compensated sums (Neumaier's variant of Kahan summation): the mean of a million pointwise
- * estimates is then as accurate as its inputs, whatever their order.
+ * Sums that do not depend on the order of their terms ({@link ExactSum}): the mean of a million
+ * pointwise estimates is as accurate as its inputs, and the same whether it was summed in one loop
+ * or over Spark partitions.
  */
 final class Sums {
   private Sums() {}
 
-  /** The sum of {@code values}. */
+  /** The sum of {@code values}, correctly rounded. */
   static double sum(double[] values) {
-    double sum = 0;
-    double compensation = 0;
+    ExactSum s = new ExactSum();
     for (double v : values) {
-      double t = sum + v;
-      compensation += Math.abs(sum) >= Math.abs(v) ? (sum - t) + v : (v - t) + sum;
-      sum = t;
+      s.add(v);
     }
-    return sum + compensation;
+    return s.value();
   }
 
   /** The arithmetic mean of {@code values}. */

@@ -2,46 +2,35 @@ package io.scalinglab.id.job;
 
 import static java.util.Objects.requireNonNull;
 
-import io.scalinglab.id.knn.BlockPairs;
-import io.scalinglab.id.knn.BlockPairs.BlockData;
 import io.scalinglab.id.knn.ExactKnn;
+import io.scalinglab.id.knn.NeighbourBlock;
 import io.scalinglab.id.knn.Neighbours;
+import io.scalinglab.id.knn.PointBlock;
 import io.scalinglab.id.knn.Points;
 import io.scalinglab.id.knn.Progress;
-import io.scalinglab.id.knn.TopK;
 import io.scalinglab.id.protocol.KnnEngine;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
-import scala.Tuple2;
+import org.apache.spark.storage.StorageLevel;
 
 /**
- * The exact neighbour search distributed over Spark: the points are cut into blocks, each block is
- * broadcast once (an executor fetches only the blocks its tasks use), the pairs of blocks are split
- * into tasks that each run the float32 pass on one core ({@link BlockPairs#compute}), and the
- * partial candidate lists are merged per block, hence per point, by {@code reduceByKey}. The driver
- * then proves and refines the merged candidates exactly as the single-JVM search does, so both
- * return the same neighbours.
+ * The exact neighbour search as a {@link KnnEngine} on Spark, for points the driver already holds
+ * (a protocol's sample or batch): they are cut into blocks and handed to the executors, searched
+ * there by {@link PartitionedKnn} and the neighbours ({@code n × k}) come back. Points too many for
+ * the driver are searched with {@link PartitionedKnn} directly, from blocks made on the executors
+ * ({@link PartitionedId}).
  */
 public final class SparkKnn implements KnnEngine {
   private final SparkSession spark;
   private final int blockRows;
-  private final int driverThreads;
 
-  /**
-   * A search on {@code spark}'s executors, in blocks of {@code blockRows} points, refining on
-   * {@code driverThreads} threads of the driver.
-   */
-  public SparkKnn(SparkSession spark, int blockRows, int driverThreads) {
+  /** A search on {@code spark}'s executors, in blocks of {@code blockRows} points. */
+  public SparkKnn(SparkSession spark, int blockRows) {
     this.spark = requireNonNull(spark, "spark");
     this.blockRows = blockRows;
-    this.driverThreads = driverThreads;
   }
 
   @Override
@@ -53,75 +42,45 @@ public final class SparkKnn implements KnnEngine {
   public Neighbours search(Points points, int k, Progress progress) {
     requireNonNull(points, "points");
     requireNonNull(progress, "progress");
-    long t0 = System.nanoTime();
     if (k < 1 || points.n() <= k) {
       // the same message as the local search
       return ExactKnn.search(points, k, new ExactKnn.Options(1, blockRows), progress);
     }
-    double[] mean = points.mean();
-    List<BlockData> blocks = BlockPairs.blocks(points, mean, blockRows);
-    List<int[]> pairs = ExactKnn.pairs(blocks.size());
-    int capacity = ExactKnn.candidates(k, points.n());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    List<Broadcast<BlockData>> shared = new ArrayList<>();
-    for (BlockData b : blocks) {
-      shared.add(jsc.broadcast(b));
-    }
-    List<List<int[]>> tasks = split(pairs, Math.max(1, 2 * jsc.defaultParallelism()));
-    AtomicInteger finished = new AtomicInteger();
-    SparkListener listener =
-        new SparkListener() {
-          @Override
-          public void onTaskEnd(SparkListenerTaskEnd end) {
-            progress.report("knn tasks", finished.incrementAndGet(), tasks.size());
-          }
-        };
-    spark.sparkContext().addSparkListener(listener);
-    int rows = blockRows;
-    Map<Integer, TopK> merged;
+    List<PointBlock> list = PointBlock.of(points, blockRows);
+    Partitioner partitioner = PartitionedKnn.partitioner(list.size(), jsc.defaultParallelism());
+    JavaPairRDD<Integer, PointBlock> blocks =
+        jsc.parallelizePairs(
+                list.stream().map(b -> new scala.Tuple2<>(b.index(), b)).toList(),
+                partitioner.numPartitions())
+            .partitionBy(partitioner)
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      merged =
-          jsc.parallelize(tasks, tasks.size())
-              .flatMapToPair(
-                  group ->
-                      BlockPairs.compute(group, i -> shared.get(i).value(), rows, capacity)
-                          .entrySet()
-                          .stream()
-                          .map(e -> new Tuple2<>(e.getKey(), e.getValue()))
-                          .iterator())
-              .reduceByKey(
-                  (a, b) -> {
-                    a.merge(b);
-                    return a;
-                  })
-              .collectAsMap();
+      PartitionedKnn.Search s =
+          PartitionedKnn.search(blocks, partitioner, points.n(), blockRows, k, progress);
+      int n = points.n();
+      double[] dist = new double[n * k];
+      int[] idx = new int[n * k];
+      for (NeighbourBlock b : s.neighbours().values().collect()) {
+        System.arraycopy(b.distances(), 0, dist, b.firstRow() * k, b.rows() * k);
+        System.arraycopy(b.indices(), 0, idx, b.firstRow() * k, b.rows() * k);
+      }
+      s.neighbours().unpersist(false);
+      PartitionedKnn.Stats st = s.stats();
+      return new Neighbours(
+          n,
+          k,
+          dist,
+          idx,
+          new Neighbours.KnnStats(
+              st.candidates(),
+              (int) (n - st.bruteForce()),
+              0,
+              (int) st.bruteForce(),
+              st.pairs(),
+              st.seconds()));
     } finally {
-      spark.sparkContext().removeSparkListener(listener);
-      shared.forEach(b -> b.destroy());
+      blocks.unpersist(false);
     }
-    TopK[] byBlock = new TopK[blocks.size()];
-    merged.forEach((i, t) -> byBlock[i] = t);
-    return BlockPairs.finish(
-        points,
-        mean,
-        byBlock,
-        blockRows,
-        k,
-        new ExactKnn.Options(driverThreads, blockRows),
-        pairs.size(),
-        t0,
-        progress);
-  }
-
-  /** {@code items} cut into at most {@code parts} runs of consecutive items, sizes within one. */
-  static <T> List<List<T>> split(List<T> items, int parts) {
-    int count = Math.min(parts, items.size());
-    List<List<T>> out = new ArrayList<>(count);
-    for (int p = 0; p < count; p++) {
-      int from = (int) ((long) items.size() * p / count);
-      int to = (int) ((long) items.size() * (p + 1) / count);
-      out.add(new ArrayList<>(items.subList(from, to)));
-    }
-    return out;
   }
 }

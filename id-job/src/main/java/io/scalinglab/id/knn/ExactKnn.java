@@ -21,7 +21,7 @@ import org.bytedeco.javacpp.FloatPointer;
  * {@code |a|² + |b|² − 2a·b} with norms computed once, go to bounded per-point heaps ({@link TopK})
  * that keep a few more candidates than {@code k}. Worker threads take pairs from a shared counter,
  * each into its own heaps, which are merged at the end: the partial top-k lists of a distributed
- * search are merged the same way ({@code io.scalinglab.id.job.SparkKnn}).
+ * search are merged the same way ({@code io.scalinglab.id.job.PartitionedKnn}).
  *
  * <p>float32 products are not exact, so the candidates are then checked: their distances are
  * recomputed in float64 by differences, and the k-th of them must lie below the smallest distance
@@ -126,12 +126,18 @@ public final class ExactKnn {
    * squared norm computed in float64 from the rounded values.
    */
   public static double centredRow(Points points, double[] mean, int i, float[] out) {
-    int d = points.d();
-    double[] v = points.values();
-    int base = i * d;
+    return centredRow(points.values(), i * points.d(), mean, out);
+  }
+
+  /**
+   * Fills {@code out} with {@code values[at .. at+d)} minus {@code mean} ({@code d} = its length),
+   * rounded to float32, and returns its squared norm computed in float64 from the rounded values.
+   */
+  public static double centredRow(double[] values, int at, double[] mean, float[] out) {
+    int d = mean.length;
     double s = 0;
     for (int c = 0; c < d; c++) {
-      float f = (float) (v[base + c] - mean[c]);
+      float f = (float) (values[at + c] - mean[c]);
       out[c] = f;
       s += (double) f * f;
     }

@@ -60,6 +60,36 @@ public record Neighbours(int n, int k, double[] distances, int[] indices, KnnSta
     return new Neighbours(n, k, d, indices, stats);
   }
 
+  /**
+   * A digest of every point's neighbours (indices and distances' bits), independent of the order
+   * the points are visited in: the sum of {@link #rowDigest} over the points. Two searches with
+   * equal digests found, with overwhelming probability, the same neighbours at the same distances.
+   */
+  public long digest() {
+    long h = 0;
+    for (int i = 0; i < n; i++) {
+      h += rowDigest(i, distances, indices, i * k, k);
+    }
+    return h;
+  }
+
+  /** The digest of point {@code row}'s {@code k} neighbours at {@code at} of the arrays. */
+  public static long rowDigest(int row, double[] distances, int[] indices, int at, int k) {
+    long h = mix(0x9E3779B97F4A7C15L * (row + 1));
+    for (int j = 0; j < k; j++) {
+      h = mix(h ^ indices[at + j]);
+      h = mix(h ^ Double.doubleToLongBits(distances[at + j]));
+    }
+    return h;
+  }
+
+  /** SplitMix64's finaliser: every input bit moves every output bit. */
+  private static long mix(long z) {
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof Neighbours b

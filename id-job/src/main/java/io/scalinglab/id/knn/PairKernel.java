@@ -99,6 +99,11 @@ final class PairKernel implements AutoCloseable {
     }
   }
 
+  /** The most rows a block may have. */
+  int maxRows() {
+    return maxRows;
+  }
+
   @Override
   public void close() {
     product.close();

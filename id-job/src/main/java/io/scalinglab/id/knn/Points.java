@@ -24,8 +24,15 @@ public record Points(double[] values, int n, int d) {
 
   /** The squared Euclidean distance between points {@code i} and {@code j}, by differences. */
   public double squaredDistance(int i, int j) {
-    int a = i * d;
-    int b = j * d;
+    return squaredDistance(values, i * d, values, j * d, d);
+  }
+
+  /**
+   * The squared Euclidean distance between {@code a[aAt .. aAt+d)} and {@code b[bAt .. bAt+d)}, by
+   * differences: the one expression every search uses, so distances agree bit for bit wherever the
+   * points are held.
+   */
+  public static double squaredDistance(double[] a, int aAt, double[] b, int bAt, int d) {
     // four partial sums: shorter dependency chains, and no worse rounding than one
     double s0 = 0;
     double s1 = 0;
@@ -33,17 +40,17 @@ public record Points(double[] values, int n, int d) {
     double s3 = 0;
     int c = 0;
     for (; c + 3 < d; c += 4) {
-      double t0 = values[a + c] - values[b + c];
-      double t1 = values[a + c + 1] - values[b + c + 1];
-      double t2 = values[a + c + 2] - values[b + c + 2];
-      double t3 = values[a + c + 3] - values[b + c + 3];
+      double t0 = a[aAt + c] - b[bAt + c];
+      double t1 = a[aAt + c + 1] - b[bAt + c + 1];
+      double t2 = a[aAt + c + 2] - b[bAt + c + 2];
+      double t3 = a[aAt + c + 3] - b[bAt + c + 3];
       s0 += t0 * t0;
       s1 += t1 * t1;
       s2 += t2 * t2;
       s3 += t3 * t3;
     }
     for (; c < d; c++) {
-      double t = values[a + c] - values[b + c];
+      double t = a[aAt + c] - b[bAt + c];
       s0 += t * t;
     }
     return (s0 + s1) + (s2 + s3);

@@ -55,7 +55,7 @@ final class Refine {
     for (double v : s) {
       sMax = Math.max(sMax, v);
     }
-    double coefficient = gamma(d, U32) + 10 * U32;
+    double coefficient = float32Coefficient(d);
     double[] dist = new double[n * k];
     int[] idx = new int[n * k];
     boolean[] proven = new boolean[n];
@@ -213,12 +213,7 @@ final class Refine {
 
   /**
    * Proves and writes the neighbours of point {@code i} from its candidates (local row {@code r} of
-   * {@code t}), whose keys are within {@code err} of the true squared distances.
-   *
-   * <p>Only candidates with a key up to the k-th key plus {@code 2·err} can be among the k nearest,
-   * so only they get float64 distances. The k-th of those is proven when no other point can be
-   * nearer: each key left out is at least the largest key kept, so such a point is at least that
-   * minus {@code err} away.
+   * {@code t}), whose keys are within {@code err} of the true squared distances ({@link #prove}).
    *
    * @return whether the row was proven (and written)
    */
@@ -232,23 +227,63 @@ final class Refine {
       id[e] = t.id(r, e);
     }
     sortByKey(key, id, size);
+    int[] ids = id;
+    return prove(
+        key,
+        id,
+        size,
+        e -> points.squaredDistance(i, ids[e]),
+        k,
+        err,
+        t.bound(r),
+        size == points.n() - 1,
+        dist,
+        idx,
+        i * k);
+  }
+
+  /**
+   * The proof of one row from its candidates sorted by key then index ({@code key}, {@code id}, the
+   * first {@code size}), whose keys are within {@code err} of the true squared distances; every
+   * point left out has a key of at least {@code bound}. Writes the k nearest (distances ascending,
+   * ties by index) at {@code dist[at ..]}, {@code idx[at ..]} and returns true when proven.
+   *
+   * <p>Only candidates with a key up to the k-th key plus {@code 2·err} can be among the k nearest,
+   * so only they need exact distances ({@code exactSq} of their position in key order). The k-th of
+   * those is proven when no other point can be nearer: each key left out is at least {@code bound},
+   * so such a point is at least {@code bound − err} away.
+   *
+   * @param allSeen whether the candidates are every other point (then nothing is left out)
+   */
+  static boolean prove(
+      double[] key,
+      int[] id,
+      int size,
+      java.util.function.IntToDoubleFunction exactSq,
+      int k,
+      double err,
+      double bound,
+      boolean allSeen,
+      double[] dist,
+      int[] idx,
+      int at) {
     double reach = key[k - 1] + 2 * err;
     int m = k;
     while (m < size && key[m] <= reach) {
       m++;
     }
     double[] sq = new double[m];
+    int[] near = java.util.Arrays.copyOf(id, m);
     for (int e = 0; e < m; e++) {
-      sq[e] = points.squaredDistance(i, id[e]);
+      sq[e] = exactSq.applyAsDouble(e);
     }
-    sortByKey(sq, id, m);
-    boolean allSeen = size == points.n() - 1;
-    if (!allSeen && !(sq[k - 1] <= t.bound(r) - err)) {
+    sortByKey(sq, near, m);
+    if (!allSeen && !(sq[k - 1] <= bound - err)) {
       return false;
     }
     for (int j = 0; j < k; j++) {
-      dist[i * k + j] = Math.sqrt(sq[j]);
-      idx[i * k + j] = id[j];
+      dist[at + j] = Math.sqrt(sq[j]);
+      idx[at + j] = near[j];
     }
     return true;
   }
@@ -275,7 +310,7 @@ final class Refine {
   }
 
   /** Sorts the first {@code m} of {@code key} ascending, then by {@code id}, moving ids along. */
-  private static void sortByKey(double[] key, int[] id, int m) {
+  static void sortByKey(double[] key, int[] id, int m) {
     for (int a = 1; a < m; a++) {
       double kv = key[a];
       int iv = id[a];
@@ -307,6 +342,14 @@ final class Refine {
       s += t * t;
     }
     return s;
+  }
+
+  /**
+   * The factor {@code γ_d + 10u} (float32) that bounds a key's error relative to {@code |a|² +
+   * max|b|²}.
+   */
+  static double float32Coefficient(int d) {
+    return gamma(d, U32) + 10 * U32;
   }
 
   /** {@code γ_d = d·u / (1 − d·u)}, Higham's bound factor for a sum of {@code d} products. */

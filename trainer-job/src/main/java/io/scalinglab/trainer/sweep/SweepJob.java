@@ -79,6 +79,7 @@ public final class SweepJob {
                 store,
                 dir,
                 "spark application " + jsc.sc().applicationId(),
+                SweepLock.application(jsc.sc()),
                 settings.lockHeartbeat(),
                 settings.lockStaleAfter(),
                 log)) {

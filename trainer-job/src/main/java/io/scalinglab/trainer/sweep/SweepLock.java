@@ -25,9 +25,17 @@ import org.apache.hadoop.fs.Path;
 /**
  * The lock that keeps two sweeps from writing one sweep folder at once: {@code <sweep>/sweep.lock},
  * created only if absent (one atomic step on HDFS), holding its owner (host, process, user,
- * application, start time). The owner refreshes the file's modification time every heartbeat; a
- * lock whose time is older than the stale limit belonged to a driver that died and is taken over,
- * with its owner printed.
+ * application, its heartbeat period, start time). The owner refreshes the file's modification time
+ * every heartbeat. A lock is taken over, with its owner printed, when its driver is gone:
+ *
+ * <ul>
+ *   <li>at once, when it belongs to another Spark application (id and attempt) and has missed two
+ *       of its own heartbeats: a live driver refreshes it every period, so two missed ones mean the
+ *       driver died, which is what an operator's relaunch after a failure finds (its retry interval
+ *       is longer than two heartbeats; {@code LockRetryAgreementTest} checks the shipped settings);
+ *   <li>otherwise (the same application, or a lock that does not say), once it is older than the
+ *       stale limit.
+ * </ul>
  */
 public final class SweepLock implements AutoCloseable {
   private static final ObjectMapper JSON = Json.MAPPER;
@@ -42,16 +50,30 @@ public final class SweepLock implements AutoCloseable {
     this.heartbeat = heartbeat;
   }
 
+  /** Takes the lock of {@code sweepDir} for an owner of no known application (see below). */
+  public static SweepLock acquire(
+      ResultsStore store,
+      Path sweepDir,
+      String owner,
+      int heartbeatSeconds,
+      int staleAfterSeconds,
+      Consumer<String> log) {
+    return acquire(store, sweepDir, owner, "", heartbeatSeconds, staleAfterSeconds, log);
+  }
+
   /**
    * Takes the lock of {@code sweepDir}.
    *
-   * @param owner what to record as the owner besides host, process and user (an application id)
+   * @param owner what to record as the owner besides host, process and user
+   * @param application the Spark application id and attempt of this driver ({@link #application}),
+   *     or empty: a lock of another application that missed two heartbeats is taken over at once
    * @throws InputException if a live sweep holds it, naming the owner, its age and the way out
    */
   public static SweepLock acquire(
       ResultsStore store,
       Path sweepDir,
       String owner,
+      String application,
       int heartbeatSeconds,
       int staleAfterSeconds,
       Consumer<String> log) {
@@ -62,6 +84,8 @@ public final class SweepLock implements AutoCloseable {
     me.put("pid", ProcessHandle.current().pid());
     me.put("user", System.getProperty("user.name"));
     me.put("owner", owner);
+    me.put("application", application);
+    me.put("heartbeat_seconds", heartbeatSeconds);
     me.put("started", Instant.now().toString());
     byte[] content = (me.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8);
     try {
@@ -69,14 +93,40 @@ public final class SweepLock implements AutoCloseable {
       if (!create(fs, path, content)) {
         FileStatus st;
         String holder;
+        JsonNode record;
         try {
           st = fs.getFileStatus(path);
-          holder = describe(new String(readAll(fs, path), StandardCharsets.UTF_8));
+          String json = new String(readAll(fs, path), StandardCharsets.UTF_8);
+          holder = describe(json);
+          record = parse(json);
         } catch (java.io.FileNotFoundException gone) {
-          return acquire(store, sweepDir, owner, heartbeatSeconds, staleAfterSeconds, log);
+          return acquire(
+              store, sweepDir, owner, application, heartbeatSeconds, staleAfterSeconds, log);
         }
-        long ageSeconds = (System.currentTimeMillis() - st.getModificationTime()) / 1000;
-        if (ageSeconds < staleAfterSeconds) {
+        long ageMillis = System.currentTimeMillis() - st.getModificationTime();
+        long ageSeconds = ageMillis / 1000;
+        String theirs = record.path("application").asText("");
+        long theirBeat = record.path("heartbeat_seconds").asLong(0);
+        boolean gone =
+            !application.isEmpty()
+                && !theirs.isEmpty()
+                && !theirs.equals(application)
+                && theirBeat > 0
+                && ageMillis >= 2000 * theirBeat;
+        if (gone) {
+          log.accept(
+              "taking over the lock of "
+                  + sweepDir
+                  + " at once: held by "
+                  + holder
+                  + ", another application than this one ("
+                  + application
+                  + "), which has not refreshed it for "
+                  + ageSeconds
+                  + " s, two of its heartbeats of "
+                  + theirBeat
+                  + " s (its driver is gone)");
+        } else if (ageSeconds < staleAfterSeconds) {
           throw InputException.of(
               sweepDir.toString(),
               "another sweep is running in this folder: locked by "
@@ -85,20 +135,22 @@ public final class SweepLock implements AutoCloseable {
                   + ageSeconds
                   + " s ago",
               "Wait for it to finish, or give this sweep another train.sweep name. If that"
-                  + " driver is dead, its lock is taken over automatically once it is "
+                  + " driver is dead, its lock is taken over automatically once it has missed"
+                  + " two heartbeats (by a driver of another Spark application) or is "
                   + staleAfterSeconds
                   + " s old (sweep.lock-stale-after), or delete "
                   + path
                   + " by hand");
+        } else {
+          log.accept(
+              "taking over the stale lock of "
+                  + sweepDir
+                  + ": held by "
+                  + holder
+                  + ", not refreshed for "
+                  + ageSeconds
+                  + " s (its driver is gone)");
         }
-        log.accept(
-            "taking over the stale lock of "
-                + sweepDir
-                + ": held by "
-                + holder
-                + ", not refreshed for "
-                + ageSeconds
-                + " s (its driver is gone)");
         fs.delete(path, false);
         if (!create(fs, path, content)) {
           throw InputException.of(
@@ -136,6 +188,11 @@ public final class SweepLock implements AutoCloseable {
     return path;
   }
 
+  /** Stops the heartbeat and leaves the lock, as a driver that dies does (for tests). */
+  void abandon() {
+    heartbeat.shutdownNow();
+  }
+
   /** Stops the heartbeat and deletes the lock. */
   @Override
   public void close() {
@@ -164,6 +221,23 @@ public final class SweepLock implements AutoCloseable {
   private static byte[] readAll(FileSystem fs, Path path) throws IOException {
     try (var in = fs.open(path)) {
       return in.readAllBytes();
+    }
+  }
+
+  /**
+   * The identity a lock records for a Spark application: its id, and its attempt where the cluster
+   * manager retries applications (YARN), since a new attempt is a new driver.
+   */
+  public static String application(org.apache.spark.SparkContext sc) {
+    String attempt = sc.applicationAttemptId().isDefined() ? sc.applicationAttemptId().get() : "";
+    return sc.applicationId() + (attempt.isEmpty() ? "" : "/" + attempt);
+  }
+
+  private static JsonNode parse(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      return JSON.createObjectNode();
     }
   }
 
