@@ -7,7 +7,7 @@ import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.id.job.PartitionedId;
 import io.scalinglab.id.knn.Progress;
-import io.scalinglab.id.manifold.SphereRows;
+import io.scalinglab.manifold.SphereRows;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

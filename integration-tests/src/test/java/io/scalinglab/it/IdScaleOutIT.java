@@ -11,7 +11,7 @@ import io.scalinglab.id.knn.ExactKnn;
 import io.scalinglab.id.knn.Neighbours;
 import io.scalinglab.id.knn.Points;
 import io.scalinglab.id.knn.Progress;
-import io.scalinglab.id.manifold.SphereRows;
+import io.scalinglab.manifold.SphereRows;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

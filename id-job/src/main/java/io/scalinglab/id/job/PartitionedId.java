@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.scalinglab.core.config.IdConfig.Combine;
 import io.scalinglab.id.knn.PointBlock;
 import io.scalinglab.id.knn.Progress;
-import io.scalinglab.id.manifold.SphereRows;
+import io.scalinglab.manifold.SphereRows;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.Partitioner;

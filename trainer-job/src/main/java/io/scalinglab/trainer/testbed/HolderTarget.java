@@ -2,8 +2,8 @@ package io.scalinglab.trainer.testbed;
 
 import static java.util.Objects.requireNonNull;
 
-import io.scalinglab.id.manifold.EmbeddedManifold;
-import io.scalinglab.id.manifold.Sample;
+import io.scalinglab.manifold.EmbeddedManifold;
+import io.scalinglab.manifold.Sample;
 import java.util.SplittableRandom;
 
 /**

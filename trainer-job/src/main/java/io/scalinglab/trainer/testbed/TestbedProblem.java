@@ -3,8 +3,8 @@ package io.scalinglab.trainer.testbed;
 import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.config.TestbedSettings;
-import io.scalinglab.id.manifold.EmbeddedManifold;
-import io.scalinglab.id.manifold.Sample;
+import io.scalinglab.manifold.EmbeddedManifold;
+import io.scalinglab.manifold.Sample;
 import java.util.SplittableRandom;
 
 /**

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.scalinglab.id.manifold.EmbeddedManifold;
-import io.scalinglab.id.manifold.EmbeddedManifold.Kind;
+import io.scalinglab.manifold.EmbeddedManifold;
+import io.scalinglab.manifold.EmbeddedManifold.Kind;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

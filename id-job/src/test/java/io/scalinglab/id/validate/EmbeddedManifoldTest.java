@@ -1,4 +1,4 @@
-package io.scalinglab.id.manifold;
+package io.scalinglab.id.validate;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.scalinglab.id.estimate.ParticipationRatio;
 import io.scalinglab.id.knn.ExactKnn;
-import io.scalinglab.id.manifold.EmbeddedManifold.Kind;
-import io.scalinglab.id.validate.Validation;
 import io.scalinglab.id.validate.Validation.Dataset;
 import io.scalinglab.id.validate.Validation.Row;
+import io.scalinglab.manifold.EmbeddedManifold;
+import io.scalinglab.manifold.EmbeddedManifold.Kind;
+import io.scalinglab.manifold.Sample;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 

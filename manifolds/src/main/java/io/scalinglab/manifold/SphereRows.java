@@ -1,4 +1,4 @@
-package io.scalinglab.id.manifold;
+package io.scalinglab.manifold;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package io.scalinglab.id.manifold;
+package io.scalinglab.manifold;
 
 import java.util.SplittableRandom;
 
