@@ -174,15 +174,7 @@ public final class EmbeddedManifold {
       int at = i * ambient;
       switch (kind) {
         case SPHERE -> {
-          Manifolds.gaussian(y, rnd);
-          double s = 0;
-          for (double v : y) {
-            s += v * v;
-          }
-          double inv = 1 / Math.sqrt(s);
-          for (int j = 0; j < y.length; j++) {
-            y[j] *= inv;
-          }
+          Manifolds.onSphere(y, rnd);
           Manifolds.embed(y, frame, out, at);
         }
         case TORUS -> {

@@ -111,6 +111,19 @@ public final class Manifolds {
     }
   }
 
+  /** {@code y} := a uniform point of the unit sphere S^(y.length − 1): a normal vector, scaled. */
+  static void onSphere(double[] y, SplittableRandom rnd) {
+    gaussian(y, rnd);
+    double s = 0;
+    for (double v : y) {
+      s += v * v;
+    }
+    double inv = 1 / Math.sqrt(s);
+    for (int j = 0; j < y.length; j++) {
+      y[j] *= inv;
+    }
+  }
+
   private static double norm(double[] y) {
     double s = 0;
     for (double v : y) {

@@ -32,15 +32,7 @@ public record SphereRows(int d, int ambient, long seed) implements Serializable 
     double[] y = new double[d + 1];
     for (int r = 0; r < rows; r++) {
       SplittableRandom rnd = new SplittableRandom(seed ^ (0x9E3779B97F4A7C15L * (first + r + 1)));
-      Manifolds.gaussian(y, rnd);
-      double norm = 0;
-      for (double v : y) {
-        norm += v * v;
-      }
-      double inv = 1 / Math.sqrt(norm);
-      for (int j = 0; j < y.length; j++) {
-        y[j] *= inv;
-      }
+      Manifolds.onSphere(y, rnd);
       Manifolds.embed(y, frame, out, r * ambient);
     }
     for (int i = 0; i < out.length; i++) {

@@ -5,10 +5,10 @@
  * io.scalinglab.manifold.BenchmarkManifolds}). The validation table and the estimators' tests run
  * on them. {@link io.scalinglab.manifold.EmbeddedManifold} fixes one random embedding of a sphere,
  * flat torus or Fourier-feature cube and draws any number of points from it: the inputs of the
- * theory testbed (trainer-job's {@code testbed} package). {@link
- * io.scalinglab.manifold.SphereRows} generates sphere points row by row where they are needed, as
- * {@code bench id --master} does on the executors. A module of its own, with no dependencies, so
- * that the data whose dimension the id job's estimators are checked on and the data the testbed
- * trains on are one code, and neither job depends on the other.
+ * theory testbed (trainer-job's {@code testbed} package). {@link io.scalinglab.manifold.SphereRows}
+ * generates sphere points row by row where they are needed, as {@code bench id --master} does on
+ * the executors. A module of its own, with no dependencies, so that the data whose dimension the id
+ * job's estimators are checked on and the data the testbed trains on are one code, and neither job
+ * depends on the other.
  */
 package io.scalinglab.manifold;
