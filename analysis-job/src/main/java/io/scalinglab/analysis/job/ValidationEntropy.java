@@ -3,8 +3,10 @@ package io.scalinglab.analysis.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.scalinglab.analysis.sweep.Run;
 import io.scalinglab.analysis.sweep.TokenEntropy;
+import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.format.TokenShards;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.store.RunManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
@@ -34,16 +36,21 @@ final class ValidationEntropy {
       if (out.containsKey(r.dataset())) {
         continue;
       }
-      Path manifest = new Path(store.runDir(sweep, r.runId()), "manifest.json");
-      if (!store.exists(manifest)) {
+      Path runDir = store.runDir(sweep, r.runId());
+      if (!store.exists(new Path(runDir, "manifest.json"))) {
         continue;
       }
-      JsonNode datasetDir = store.readJson(manifest).path("dataset_dir");
-      if (!datasetDir.isTextual()) {
-        continue;
+      String datasetDir;
+      try {
+        datasetDir = RunManifest.read(store, runDir).datasetDir();
+      } catch (InputException notOurs) {
+        continue; // a manifest scalinglab did not write, or a newer one: no reference lines
+      }
+      if (datasetDir == null) {
+        continue; // a testbed run: no token dataset
       }
       try {
-        TokenEntropy e = read(store, new Path(datasetDir.asText()));
+        TokenEntropy e = read(store, new Path(datasetDir));
         out.put(r.dataset(), e);
         log.accept(
             String.format(

@@ -68,12 +68,16 @@ public final class SparkSessions {
   }
 
   /**
-   * Fails, naming what to run instead, when {@code conf}'s master is a cluster (not {@code local})
-   * and spark-submit, which sets {@code spark.submit.deployMode}, did not start this JVM.
+   * Fails, naming what to run instead, when {@code conf}'s master is a cluster (not {@code local}),
+   * spark-submit (which sets {@code spark.submit.deployMode}) did not start this JVM and nothing
+   * ships the code to the executors ({@code spark.jars}, as {@code bench id --master} sets to its
+   * own jar).
    */
   static void requireSubmitted(SparkConf conf) {
     String master = conf.get("spark.master", "local[*]");
-    if (master.startsWith("local") || conf.contains("spark.submit.deployMode")) {
+    if (master.startsWith("local")
+        || conf.contains("spark.submit.deployMode")
+        || !conf.get("spark.jars", "").isBlank()) {
       return;
     }
     throw new ConfigException(

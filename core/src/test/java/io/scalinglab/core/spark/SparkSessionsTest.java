@@ -76,6 +76,8 @@ class SparkSessionsTest {
     assertFalse(e.getMessage().contains("\n"), e.getMessage());
 
     SparkSessions.requireSubmitted(yarn.clone().set("spark.submit.deployMode", "cluster"));
+    // a driver that ships its own jar (bench id --master) reaches the executors without it
+    SparkSessions.requireSubmitted(yarn.clone().set("spark.jars", "/opt/scalinglab-cli.jar"));
     SparkSessions.requireSubmitted(
         SparkSessions.sparkConf(new SparkSettings("local[2]", "t", "", Map.of())));
   }

@@ -8,8 +8,8 @@ import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.LayerOrder;
 import io.scalinglab.core.store.Manifests;
-import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.store.RunManifest;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,8 +37,8 @@ import org.apache.hadoop.fs.Path;
  * layer} (block index or a name), {@code site} (where in the block), {@code positions} (the context
  * position of each row, for the per-position table) and {@code parameters} (the model's size). A
  * run's size is taken from its sidecar, else from its {@code manifest.json}: the top-level {@code
- * parameters} of a manifest scalinglab wrote (one with a {@code provenance} block, whose {@code
- * format_version} this build must read), else, for activations brought from elsewhere, the first of
+ * parameters} of a manifest scalinglab wrote ({@link RunManifest}: one with a {@code provenance}
+ * block, in a format this build reads), else, for activations brought from elsewhere, the first of
  * {@code parameters}, {@code n_params}, {@code num_params}, {@code params} found anywhere in it.
  */
 public final class Activations {
@@ -191,22 +191,11 @@ public final class Activations {
    * @throws InputException if scalinglab wrote it in a layout newer than this build reads
    */
   private static Optional<Long> parameters(JsonNode manifest, Path path) {
-    JsonNode provenance = manifest.path(Manifests.PROVENANCE);
-    if (!provenance.isObject()) {
+    if (!manifest.path(Manifests.PROVENANCE).isObject()) {
       return findNumber(manifest).map(Number::longValue);
     }
-    int version = provenance.path("format_version").asInt(0);
-    if (version > Provenance.FORMAT_VERSION) {
-      throw InputException.of(
-          path.toString(),
-          "was written in store format "
-              + version
-              + ", this build reads "
-              + Provenance.FORMAT_VERSION,
-          "Run the id job with the scalinglab version that trained the sweep, or a newer one");
-    }
-    JsonNode p = manifest.path("parameters");
-    return p.isIntegralNumber() ? Optional.of(p.longValue()) : Optional.empty();
+    RunManifest run = RunManifest.of(manifest, path.toString());
+    return run.parameters() > 0 ? Optional.of(run.parameters()) : Optional.empty();
   }
 
   private static Optional<Number> findNumber(JsonNode n) {

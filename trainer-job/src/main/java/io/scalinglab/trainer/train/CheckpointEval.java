@@ -12,8 +12,8 @@ import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
 import io.scalinglab.core.store.Json;
-import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.store.RunManifest;
 import io.scalinglab.trainer.checkpoint.Checkpoints;
 import io.scalinglab.trainer.data.ShardData;
 import io.scalinglab.trainer.data.TokenCache;
@@ -119,14 +119,8 @@ public final class CheckpointEval {
     ResultsStore runStore = existing(r.run(), "run folder", conf);
     Path runDir = runStore.root();
     Path manifestPath = new Path(runDir, "manifest.json");
-    if (!runStore.exists(manifestPath)) {
-      throw InputException.of(
-          runDir.toString(),
-          "is not a run folder (no manifest.json)",
-          "Give --run a folder <store>/<sweep>/runs/<run-id> that 'scalinglab train' wrote");
-    }
-    JsonNode manifest = runStore.readJson(manifestPath);
-    JsonNode resolved = manifest.path(Manifests.PROVENANCE).path("resolved_config");
+    RunManifest manifest = RunManifest.read(runStore, runDir);
+    JsonNode resolved = manifest.resolvedConfig();
     if (!resolved.isObject()) {
       throw InputException.of(
           manifestPath.toString(),
@@ -136,7 +130,7 @@ public final class CheckpointEval {
     ScalinglabConfig config = ScalinglabConfig.fromJson(resolved.toString());
     ModelSettings ms = config.model();
     TrainSettings ts = config.train();
-    int vocab = manifest.path("model").path("vocab_size").asInt(0);
+    int vocab = manifest.model().path("vocab_size").asInt(0);
     if (vocab <= 0) {
       throw InputException.of(
           manifestPath.toString(),
@@ -167,7 +161,10 @@ public final class CheckpointEval {
                             "has no checkpoint",
                             "Train it first (train.max-steps = 0 saves the initial weights)"));
 
-    String datasetArg = r.dataset() != null ? r.dataset() : manifest.path("dataset_dir").asText();
+    String datasetArg =
+        r.dataset() != null
+            ? r.dataset()
+            : manifest.datasetDir() == null ? "" : manifest.datasetDir();
     ResultsStore dataStore = existing(datasetArg, "dataset folder", conf);
     Path dataDir = dataStore.root();
     Path dataManifestPath = new Path(dataDir, "manifest.json");
@@ -225,7 +222,7 @@ public final class CheckpointEval {
               + " tokens; evaluating all of them, not "
               + r.windows());
     }
-    String cacheId = "eval-" + manifest.path("run_id").asText("run");
+    String cacheId = "eval-" + manifest.runId();
     TokenCache cache = TokenCache.temporary();
     WindowLoss.Result loss;
     try {
@@ -247,7 +244,7 @@ public final class CheckpointEval {
       cache.release(cacheId, log);
     }
     return new Outcome(
-        manifest.path("run_id").asText(runDir.getName()),
+        manifest.runId(),
         runDir.toString(),
         ckpt.step(),
         dataDir.toString(),

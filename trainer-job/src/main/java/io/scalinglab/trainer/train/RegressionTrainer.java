@@ -11,6 +11,7 @@ import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.store.RunManifest;
 import io.scalinglab.trainer.checkpoint.Numerics;
 import io.scalinglab.trainer.data.SampleBatches;
 import io.scalinglab.trainer.model.Gpt;
@@ -64,7 +65,7 @@ public final class RegressionTrainer {
   public RunResult run() {
     RunHarness harness =
         new RunHarness(
-            store, run.runDir(), run.runId(), run.train(), run.resolvedConfigJson(), listener, log);
+            store, run.runDir(), manifest(), run.train(), run.resolvedConfigJson(), listener, log);
     Optional<RunResult> finished = harness.finished();
     if (finished.isPresent()) {
       return finished.get();
@@ -79,7 +80,7 @@ public final class RegressionTrainer {
     AdamW opt = new AdamW(oc, model.params());
     Trainer.Progress p = harness.progress(Numerics.ofThreads("regressor", t.threads()));
     TrainLoop loop = harness.loop(oc);
-    int step = harness.resume(loop, model::loadParams, opt, p, manifestBody());
+    int step = harness.resume(loop, model::loadParams, opt, p);
     SampleBatches batches = new SampleBatches(run.n(), t.seed());
     long samplesPerStep = (long) t.batchSize() * t.gradAccum();
     long flopsPerSample = flopsPerSample(cfg);
@@ -132,7 +133,7 @@ public final class RegressionTrainer {
     ObjectNode extra = JSON.createObjectNode();
     extra.put("dataset", run.dataset());
     extra.set("data", run.describe().deepCopy());
-    return harness.finish(r, extra, manifestBody(), p);
+    return harness.finish(r, extra, p);
   }
 
   /**
@@ -226,14 +227,10 @@ public final class RegressionTrainer {
     store.writeJson(new Path(dir, name + ".json"), side);
   }
 
-  /** What this run's {@code manifest.json} says besides its status: its data and model. */
-  private ObjectNode manifestBody() {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("dataset", run.dataset());
-    m.put("train_samples", run.n());
-    m.put("parameters", run.model().totalParams()); // read by the id job's ablation tables
+  /** This run's {@code manifest.json}: its data and model. */
+  private RunManifest manifest() {
     RegressorConfig c = run.model();
-    ObjectNode model = m.putObject("model");
+    ObjectNode model = JSON.createObjectNode();
     model.put("kind", "token-regressor");
     model.put("n_layer", c.nLayer());
     model.put("n_head", c.nHead());
@@ -245,7 +242,7 @@ public final class RegressionTrainer {
     model.put("pooling", c.pooling().name().toLowerCase(Locale.ROOT));
     model.put("params_total", c.totalParams());
     model.put("params_non_embedding", c.nonEmbeddingParams());
-    m.set("data", run.describe().deepCopy());
-    return m;
+    return RunManifest.testbed(
+        run.runId(), c.totalParams(), model, run.dataset(), run.n(), run.describe().deepCopy());
   }
 }

@@ -8,6 +8,7 @@ import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.store.RunManifest;
 import io.scalinglab.trainer.checkpoint.Numerics;
 import io.scalinglab.trainer.optim.AdamW;
 import io.scalinglab.trainer.optim.OptimConfig;
@@ -31,20 +32,23 @@ final class RunHarness {
   private final String runId;
   private final TrainSettings train;
   private final String resolvedConfigJson;
+  private final RunManifest manifest;
   private final Trainer.Listener listener;
   private final Consumer<String> log;
 
+  /** The harness of the run {@code manifest} describes (status running, no provenance yet). */
   RunHarness(
       ResultsStore store,
       Path runDir,
-      String runId,
+      RunManifest manifest,
       TrainSettings train,
       String resolvedConfigJson,
       Trainer.Listener listener,
       Consumer<String> log) {
     this.store = requireNonNull(store, "store");
     this.runDir = requireNonNull(runDir, "runDir");
-    this.runId = requireNonNull(runId, "runId");
+    this.manifest = requireNonNull(manifest, "manifest");
+    this.runId = manifest.runId();
     this.train = requireNonNull(train, "train");
     this.resolvedConfigJson = requireNonNull(resolvedConfigJson, "resolvedConfigJson");
     this.listener = requireNonNull(listener, "listener");
@@ -81,19 +85,15 @@ final class RunHarness {
 
   /**
    * Restores the latest checkpoint, if any (refused if its numerics differ), through {@code loop};
-   * writes the manifest ({@code body}, status {@code running}) when the run starts afresh.
+   * writes the manifest, status {@code running}, when the run starts afresh.
    *
    * @return the step to go on from
    */
   int resume(
-      TrainLoop loop,
-      Consumer<Map<String, INDArray>> loadParams,
-      AdamW opt,
-      Trainer.Progress p,
-      ObjectNode body) {
+      TrainLoop loop, Consumer<Map<String, INDArray>> loadParams, AdamW opt, Trainer.Progress p) {
     int step = loop.resume(loadParams, opt, p);
     if (step == 0) {
-      writeManifest(body, "running", null);
+      writeManifest("running", null);
     }
     return step;
   }
@@ -102,13 +102,13 @@ final class RunHarness {
    * Writes {@code result.json} ({@code r} with {@code extra}'s fields, the provenance and the
    * numerics) and the manifest with the final status, prints the summary and tells the listener.
    */
-  RunResult finish(RunResult r, ObjectNode extra, ObjectNode manifestBody, Trainer.Progress p) {
+  RunResult finish(RunResult r, ObjectNode extra, Trainer.Progress p) {
     ObjectNode result = r.toJson();
     result.setAll(extra);
     Manifests.withProvenance(result, provenance());
     result.set("numerics", Json.MAPPER.valueToTree(p.numerics().values()));
     store.writeJson(new Path(runDir, "result.json"), result);
-    writeManifest(manifestBody, r.status(), r.reason());
+    writeManifest(r.status(), r.reason());
     log.accept(r.summary());
     listener.finished(r);
     return r;
@@ -119,16 +119,10 @@ final class RunHarness {
     return Provenance.capture(resolvedConfigJson, Map.of("train.seed", train.seed()));
   }
 
-  /** {@code manifest.json}: kind, run id, status and reason, then {@code body}, then provenance. */
-  private void writeManifest(ObjectNode body, String status, String reason) {
-    ObjectNode m = Json.MAPPER.createObjectNode();
-    m.put("kind", "run");
-    m.put("run_id", runId);
-    m.put("status", status);
-    if (reason != null) {
-      m.put("reason", reason);
-    }
-    m.setAll(body);
-    store.writeJson(new Path(runDir, "manifest.json"), Manifests.withProvenance(m, provenance()));
+  /** {@code manifest.json} ({@link RunManifest}) with this status and the provenance. */
+  private void writeManifest(String status, String reason) {
+    store.writeJson(
+        new Path(runDir, "manifest.json"),
+        manifest.finished(status, reason, provenance()).toJson());
   }
 }

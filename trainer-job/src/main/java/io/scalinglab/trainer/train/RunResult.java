@@ -3,6 +3,7 @@ package io.scalinglab.trainer.train;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.store.Json;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +36,13 @@ public record RunResult(
 
   private static final ObjectMapper JSON = Json.MAPPER;
 
+  /** The layout version of result.json; raise it when an old reader would misread one. */
+  public static final int FORMAT_VERSION = 1;
+
   public ObjectNode toJson() {
     ObjectNode o = JSON.createObjectNode();
     o.put("kind", "run_result");
+    o.put("format_version", FORMAT_VERSION);
     o.put("run_id", runId);
     o.put("status", status);
     if (reason != null) {
@@ -84,6 +89,17 @@ public record RunResult(
   }
 
   public static RunResult fromJson(JsonNode n) {
+    int version = n.path("format_version").asInt(0);
+    if (version > FORMAT_VERSION) {
+      throw new InputException(
+          "result.json of run "
+              + n.path("run_id").asText()
+              + " was written in format "
+              + version
+              + ", this build reads "
+              + FORMAT_VERSION
+              + ". Use the scalinglab version that trained it, or a newer one");
+    }
     List<double[]> curve = new ArrayList<>();
     for (JsonNode e : n.path("curve")) {
       curve.add(new double[] {e.path("step").asDouble(), e.path("val_loss").asDouble()});

@@ -10,6 +10,7 @@ import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.core.store.RunManifest;
 import io.scalinglab.trainer.checkpoint.Checkpoints;
 import io.scalinglab.trainer.checkpoint.Numerics;
 import io.scalinglab.trainer.data.ShardData;
@@ -111,7 +112,7 @@ public final class Trainer {
         new RunHarness(
             store,
             spec.runDir(),
-            spec.runId(),
+            manifest(),
             spec.train(),
             spec.resolvedConfigJson(),
             listener,
@@ -161,7 +162,7 @@ public final class Trainer {
     AdamW opt = new AdamW(oc, gpt.params());
     Progress p = harness.progress(Numerics.of(gpt, t.threads()));
     TrainLoop loop = harness.loop(oc);
-    int step = harness.resume(loop, gpt::loadParams, opt, p, manifestBody());
+    int step = harness.resume(loop, gpt::loadParams, opt, p);
     if (step == 0 && !spec.initFrom().isEmpty()) {
       Gpt2Weights.load(gpt, spec.initFrom(), store.hadoopConf(), log);
     }
@@ -220,7 +221,7 @@ public final class Trainer {
             Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
             p.evals,
             Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
-    return harness.finish(r, JSON.createObjectNode(), manifestBody(), p);
+    return harness.finish(r, JSON.createObjectNode(), p);
   }
 
   /** Mean loss over the fixed validation batches. */
@@ -232,19 +233,19 @@ public final class Trainer {
     return sum / batches.size();
   }
 
-  /** What this run's {@code manifest.json} says besides its status: its data and model. */
-  private ObjectNode manifestBody() {
-    ObjectNode m = JSON.createObjectNode();
-    m.put("dataset_dir", spec.datasetDir().toString());
-    m.put("subset", spec.subset());
-    m.put("subset_tokens", spec.subsetTokens());
-    m.put("parameters", spec.model().totalParams()); // read by the id job's ablation tables
+  /** This run's {@code manifest.json}: its data and model. */
+  private RunManifest manifest() {
     ObjectNode model = spec.model().toJson();
     if (!spec.initFrom().isEmpty()) {
       model.put("init_from", spec.initFrom());
     }
-    m.set("model", model);
-    return m;
+    return RunManifest.corpus(
+        spec.runId(),
+        spec.model().totalParams(),
+        model,
+        spec.datasetDir().toString(),
+        spec.subset(),
+        spec.subsetTokens());
   }
 
   /**
