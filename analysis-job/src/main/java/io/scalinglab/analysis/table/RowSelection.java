@@ -43,11 +43,6 @@ public record RowSelection(List<String> conditions, int dropTop, String by) {
     return new RowSelection(List.of(), 0, "");
   }
 
-  /** Whether this selection keeps every row. */
-  public boolean isAll() {
-    return conditions.isEmpty() && dropTop == 0;
-  }
-
   /** The rows of {@code table} this selection keeps, in their order, with what it did. */
   public Selected apply(Table table) {
     List<String> steps = new ArrayList<>();

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.scalinglab.core.error.InputException;
+import io.scalinglab.core.store.ActivationSidecar;
 import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.LayerOrder;
 import io.scalinglab.core.store.Manifests;
@@ -33,13 +34,14 @@ import org.apache.hadoop.fs.Path;
  * &lt;root&gt;/&lt;sweep&gt;/runs/&lt;run-id&gt;/activations/&lt;name&gt;.json   sidecar: what was sampled
  * </pre>
  *
- * <p>The sidecar is optional and every key in it is optional (id-job/README.md lists them): {@code
- * layer} (block index or a name), {@code site} (where in the block), {@code positions} (the context
- * position of each row, for the per-position table) and {@code parameters} (the model's size). A
- * run's size is taken from its sidecar, else from its {@code manifest.json}: the top-level {@code
- * parameters} of a manifest scalinglab wrote ({@link RunManifest}: one with a {@code provenance}
- * block, in a format this build reads), else, for activations brought from elsewhere, the first of
- * {@code parameters}, {@code n_params}, {@code num_params}, {@code params} found anywhere in it.
+ * <p>scalinglab's trainers write the sidecar as an {@link ActivationSidecar}; one written elsewhere
+ * is optional and every key in it is optional (id-job/README.md lists them): {@code layer} (block
+ * index or a name), {@code site} (where in the block), {@code positions} (the context position of
+ * each row, for the per-position table) and {@code parameters} (the model's size). A run's size is
+ * taken from its sidecar, else from its {@code manifest.json}: the top-level {@code parameters} of
+ * a manifest scalinglab wrote ({@link RunManifest}: one with a {@code provenance} block, in a
+ * format this build reads), else, for activations brought from elsewhere, the first of {@code
+ * parameters}, {@code n_params}, {@code num_params}, {@code params} found anywhere in it.
  */
 public final class Activations {
   private static final ObjectMapper JSON = Json.MAPPER;
@@ -131,6 +133,15 @@ public final class Activations {
       String stem = name.substring(0, name.length() - 4);
       Path sidecarPath = new Path(dir, stem + ".json");
       JsonNode side = readJson(store, sidecarPath);
+      if (side.path("format_version").asInt(0) > ActivationSidecar.FORMAT_VERSION) {
+        throw InputException.of(
+            sidecarPath.toString(),
+            "was written in sidecar format "
+                + side.path("format_version").asInt()
+                + ", this build reads "
+                + ActivationSidecar.FORMAT_VERSION,
+            "Run the id job with the scalinglab version that trained the sweep, or a newer one");
+      }
       JsonNode layer = side.path("layer");
       Optional<String> layerText = textValue(layer);
       Optional<Integer> layerIndex =

@@ -109,37 +109,6 @@ public final class TopK implements Serializable {
     }
   }
 
-  /**
-   * The point indices held for local row {@code r}, ordered by key then index (a copy).
-   *
-   * @return {@code size(r)} indices
-   */
-  public int[] sortedIds(int r) {
-    int base = r * capacity;
-    Integer[] order = new Integer[sizes[r]];
-    for (int e = 0; e < order.length; e++) {
-      order[e] = base + e;
-    }
-    Arrays.sort(
-        order,
-        (p, q) ->
-            keys[p] != keys[q]
-                ? Double.compare(keys[p], keys[q])
-                : Integer.compare(ids[p], ids[q]));
-    int[] out = new int[order.length];
-    for (int e = 0; e < out.length; e++) {
-      out[e] = ids[order[e]];
-    }
-    return out;
-  }
-
-  /** The keys held for local row {@code r}, ascending (a copy). */
-  public double[] sortedKeys(int r) {
-    double[] out = Arrays.copyOfRange(keys, r * capacity, r * capacity + sizes[r]);
-    Arrays.sort(out);
-    return out;
-  }
-
   /** Key {@code e} (heap order, {@code e < size(r)}) of local row {@code r}. */
   public double key(int r, int e) {
     return keys[r * capacity + e];

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.store.ActivationSidecar;
 import io.scalinglab.core.store.Json;
-import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.data.SampleBatches;
@@ -93,34 +93,35 @@ final class ActivationCollector {
       float[] data = flat.get(layer);
       store.writeAtomically(
           new Path(dir, layer + ".npy"), out -> Npy.writeFloat32(out, data, rows, width));
-      ObjectNode side = JSON.createObjectNode();
-      side.put("kind", "activations");
-      side.put("run_id", spec.runId());
-      side.put("layer", layer);
-      side.put("points", rows);
-      side.put("points_asked", pointsAsked);
-      side.put("width", width);
-      side.put("documents", docs.size()); // kept for readers of the earlier sidecars
-      side.put("documents_asked", a.documents());
-      side.put("documents_used", docs.size());
+      ObjectNode sampling = JSON.createObjectNode();
+      sampling.put("points_asked", pointsAsked);
+      sampling.put("documents", docs.size()); // kept for readers of the earlier sidecars
+      sampling.put("documents_asked", a.documents());
+      sampling.put("documents_used", docs.size());
       if (shortfall != null) {
-        side.put("warning", shortfall);
+        sampling.put("warning", shortfall);
       }
-      side.put("per_document", a.perDocument());
-      side.put("max_vectors", a.maxVectors());
-      side.put("context", block);
-      side.put("parameters", spec.model().totalParams()); // the id job's model-size column
-      side.put("params_non_embedding", spec.model().nonEmbeddingParams());
-      side.put("n_layer", spec.model().nLayer());
-      var pos = side.putArray("positions");
-      for (int[] p : sample.positions()) {
-        for (int at : p) {
-          pos.add(at);
-        }
-      }
-      Manifests.withProvenance(
-          side,
-          Provenance.capture(spec.resolvedConfigJson(), Map.of("train.seed", spec.train().seed())));
+      sampling.put("per_document", a.perDocument());
+      sampling.put("max_vectors", a.maxVectors());
+      sampling.put("context", block);
+      ObjectNode side =
+          new ActivationSidecar(
+                  ActivationSidecar.FORMAT_VERSION,
+                  spec.runId(),
+                  JSON.getNodeFactory().textNode(layer),
+                  null,
+                  rows,
+                  width,
+                  spec.model().totalParams(),
+                  spec.model().nonEmbeddingParams(),
+                  spec.model().nLayer(),
+                  positionsOf(sample),
+                  sampling,
+                  null)
+              .withProvenance(
+                  Provenance.capture(
+                      spec.resolvedConfigJson(), Map.of("train.seed", spec.train().seed())))
+              .toJson();
       store.writeJson(new Path(dir, layer + ".json"), side);
     }
     log.accept(
@@ -167,5 +168,17 @@ final class ActivationCollector {
       rows += keep;
     }
     return new Sample(positions, rows);
+  }
+
+  /** Each collected row's context position, in row order. */
+  private static int[] positionsOf(Sample sample) {
+    int[] out = new int[sample.rows()];
+    int i = 0;
+    for (int[] p : sample.positions()) {
+      for (int at : p) {
+        out[i++] = at;
+      }
+    }
+    return out;
   }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.scalinglab.core.config.TrainSettings;
 import io.scalinglab.core.format.Npy;
+import io.scalinglab.core.store.ActivationSidecar;
 import io.scalinglab.core.store.Json;
-import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.core.store.RunManifest;
@@ -211,19 +211,24 @@ public final class RegressionTrainer {
     int rows = values.length / cols;
     store.writeAtomically(
         new Path(dir, name + ".npy"), out -> Npy.writeFloat32(out, values, rows, cols));
-    ObjectNode side = JSON.createObjectNode();
-    side.put("kind", "activations");
-    side.put("run_id", run.runId());
-    side.set("layer", layer);
-    side.put("site", name);
-    side.put("points", rows);
-    side.put("width", cols);
-    side.put("parameters", run.model().totalParams()); // the id job's model-size column
-    side.put("params_non_embedding", run.model().nonEmbeddingParams());
-    side.put("n_layer", run.model().nLayer());
-    Manifests.withProvenance(
-        side,
-        Provenance.capture(run.resolvedConfigJson(), Map.of("train.seed", run.train().seed())));
+    ObjectNode side =
+        new ActivationSidecar(
+                ActivationSidecar.FORMAT_VERSION,
+                run.runId(),
+                layer,
+                name,
+                rows,
+                cols,
+                run.model().totalParams(),
+                run.model().nonEmbeddingParams(),
+                run.model().nLayer(),
+                null,
+                null,
+                null)
+            .withProvenance(
+                Provenance.capture(
+                    run.resolvedConfigJson(), Map.of("train.seed", run.train().seed())))
+            .toJson();
     store.writeJson(new Path(dir, name + ".json"), side);
   }
 
