@@ -5,17 +5,14 @@ import io.scalinglab.core.config.DatasetConfig;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.error.InputException;
 import io.scalinglab.core.error.StoreException;
+import io.scalinglab.core.format.ShardWriter;
+import io.scalinglab.core.format.TokenShards;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.tokenize.Tokenizer;
 import io.scalinglab.trainer.tokenize.Tokenizers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -177,10 +174,12 @@ final class NanoGptImport {
       while (position < status.getLen()) {
         String name = String.format(Locale.ROOT, "part-%05d.bin", index);
         Path target = new Path(new Path(temp, split), name);
-        MessageDigest sha = sha256();
         long written = 0;
         long docs = 0;
-        try (OutputStream out = new DigestOutputStream(fs(store, target).create(target), sha)) {
+        int[] ids = new int[buf.length / 2];
+        ShardWriter writer = TokenShards.writer(fs(store, target).create(target), vocab);
+        TokenShards.ShardInfo info;
+        try {
           while (written < shardBytesMax && position < status.getLen()) {
             int want = (int) Math.min(buf.length - carry, shardBytesMax - written);
             int n = in.read(buf, carry, want);
@@ -208,8 +207,9 @@ final class NanoGptImport {
               if (token == eot) {
                 docs++;
               }
+              ids[i / 2] = token;
             }
-            out.write(buf, 0, whole);
+            writer.write(ids, 0, whole / 2);
             written += whole;
             position += whole;
             carry = total - whole;
@@ -217,8 +217,10 @@ final class NanoGptImport {
               buf[0] = buf[whole];
             }
           }
+        } finally {
+          info = writer.close();
         }
-        String hex = HexFormat.of().formatHex(sha.digest());
+        String hex = info.sha256();
         shards.add(new ShardEntry(index, split + "/" + name, written / 2, written, hex, docs));
         documents += docs;
         index++;
@@ -229,13 +231,5 @@ final class NanoGptImport {
 
   private static FileSystem fs(ResultsStore store, Path p) throws IOException {
     return p.getFileSystem(store.hadoopConf());
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * GPT-2 tokens. Expected ids are tiktoken's {@code get_encoding("gpt2").encode_ordinary(...)}, the
- * call nanoGPT's prepare.py makes; "Hello world" is the example in tiktoken's README.
+ * call nanoGPT's prepare.py makes ("Hello world" is the example in tiktoken's README), as {@code
+ * src/test/resources/reference/gpt2_tokens.mjs} computes them with js-tiktoken, tiktoken's own
+ * JavaScript port (its output is in its header).
  */
 class Gpt2TokenizerTest {
   private final Tokenizer gpt2 = Tokenizers.forName("gpt2");
