@@ -44,7 +44,7 @@ final class DemoCommand {
       activations (global and paper protocols), fits the data- and model-scaling laws, prints
       per axis the points, decades, fitted exponent with its interval, R², regime check and the
       exponent the theory predicts from the ID, and writes report.html with the validation
-      split's unigram and bigram entropies drawn under the losses. About 6 minutes on 2 cores.
+      split's unigram and bigram entropies drawn under the losses. About 3 minutes on 2 cores.
       Safe to run again: finished steps are reused, unfinished runs resume.
 
       flags:
