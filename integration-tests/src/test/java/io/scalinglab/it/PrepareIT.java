@@ -364,6 +364,16 @@ class PrepareIT {
     PrepareResult again = prepare(c);
     assertFalse(again.reused(), "prepared afresh once the old dataset is gone");
     assertEquals(2, again.manifest().path("input").path("listing").size());
+
+    // inputs removed once prepared: the prepared dataset is reused, with a warning
+    hdfs.fs().delete(new org.apache.hadoop.fs.Path(dir), true);
+    List<String> log = new ArrayList<>();
+    ResultsStore store =
+        ResultsStore.open(c.store().root(), spark.sparkContext().hadoopConfiguration());
+    assertTrue(PrepareJob.run(spark, c, store, log::add).reused(), "inputs gone: reused");
+    assertTrue(
+        log.stream().anyMatch(l -> l.startsWith("WARNING the inputs of " + again.dir())),
+        log.toString());
   }
 
   @Test

@@ -96,7 +96,7 @@ public record Numerics(Map<String, Object> values) {
                 ? "Resume it where it was started"
                 : "Resume it with "
                     + String.join(" ", fix)
-                    + (values.containsKey("train.threads") && fix.toString().contains("threads")
+                    + (fix.stream().anyMatch(f -> f.startsWith("--set train.threads="))
                         ? " (in a sweep, train.threads is spark.task.cpus)"
                         : ""))
             + ", or delete "

@@ -64,13 +64,21 @@ public final class PrepareJob {
     Path manifestPath = new Path(dir, "manifest.json");
 
     boolean nanoGpt = ds.source().format() == SourceFormat.NANOGPT_BIN;
-    CorpusSource.InputFiles input =
-        nanoGpt
-            ? NanoGptImport.inputs(ds, store.hadoopConf())
-            : CorpusSource.expand(ds.source(), store.hadoopConf());
     if (store.exists(manifestPath)) {
       JsonNode manifest = store.readJson(manifestPath);
-      boolean pinned = InputPin.check(manifest, input, dir);
+      CorpusSource.InputFiles now = null;
+      try {
+        now = inputs(ds, nanoGpt, store);
+      } catch (InputException gone) {
+        // Removed once prepared, as clusters often do: the prepared dataset is all there is.
+        log.accept(
+            "WARNING the inputs of "
+                + dir
+                + " cannot be listed ("
+                + gone.getMessage()
+                + "); reusing the prepared dataset without checking them");
+      }
+      boolean pinned = now != null && InputPin.check(manifest, now, dir);
       log.accept(
           "dataset "
               + datasetId
@@ -81,6 +89,7 @@ public final class PrepareJob {
               + dir);
       return PrepareResult.of(datasetId, dir, true, manifest, start);
     }
+    CorpusSource.InputFiles input = inputs(ds, nanoGpt, store);
     if (nanoGpt) {
       return NanoGptImport.run(config, store, datasetId, dir, input, log, start);
     }
@@ -147,6 +156,14 @@ public final class PrepareJob {
         store.deleteQuietly(temp);
       }
     }
+  }
+
+  /** The input files {@code dataset.source} names, with their sizes and modification times. */
+  private static CorpusSource.InputFiles inputs(
+      DatasetConfig ds, boolean nanoGpt, ResultsStore store) {
+    return nanoGpt
+        ? NanoGptImport.inputs(ds, store.hadoopConf())
+        : CorpusSource.expand(ds.source(), store.hadoopConf());
   }
 
   /** Documents, tokens and input bytes of a corpus, as {@link #countTokens} measures them. */
