@@ -161,31 +161,22 @@ class YarnClusterIT {
     AtomicReference<String> killedRun = new AtomicReference<>();
     AtomicReference<String> seen = new AtomicReference<>("nothing");
     Thread killer =
-        new Thread(
+        ProcessKillIT.whenPresent(
             () -> {
-              while (!Thread.currentThread().isInterrupted()) {
-                Optional<String> training = runBetweenCheckpointAndResult(sweep);
-                List<ProcessHandle> executors = yarn.executors();
-                if (training.isPresent() || !executors.isEmpty()) {
-                  seen.set("run training " + training + ", executors " + executors);
-                }
-                if (training.isPresent() && executors.size() == 1) {
-                  killedRun.set(training.get());
-                  killed.set(executors.get(0));
-                  killedLogs.set(MiniYarn.logDir(executors.get(0)).orElseThrow().toAbsolutePath());
-                  executors.get(0).destroyForcibly();
-                  return;
-                }
-                try {
-                  Thread.sleep(10);
-                } catch (InterruptedException e) {
-                  return;
-                }
+              Optional<String> training = runBetweenCheckpointAndResult(sweep);
+              List<ProcessHandle> executors = yarn.executors();
+              if (training.isPresent() || !executors.isEmpty()) {
+                seen.set("run training " + training + ", executors " + executors);
               }
+              if (training.isPresent() && executors.size() == 1) {
+                killedRun.set(training.get());
+                killed.set(executors.get(0));
+                killedLogs.set(MiniYarn.logDir(executors.get(0)).orElseThrow().toAbsolutePath());
+                return true;
+              }
+              return false;
             },
-            "container-killer");
-    killer.setDaemon(true);
-    killer.start();
+            () -> killed.get().destroyForcibly());
     // One executor, so the retried task can only run in a container YARN starts anew.
     Submission s =
         submit(
