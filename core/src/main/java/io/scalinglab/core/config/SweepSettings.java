@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
  *     {@code dataModel} at every subset; the model axis: every model at {@code modelSubset})
  * @param dataModel index into {@code models} of the data axis's model; -1 is the last
  * @param modelSubset subset of the model axis; empty is the last of {@code subsets}
+ * @param repeat extra seeds for the runs at the smallest sizes
  * @param progressInterval seconds between the driver's progress lines
  * @param lockHeartbeat seconds between refreshes of the sweep lock
  * @param lockStaleAfter seconds after which a lock nobody refreshed is taken over
@@ -30,10 +31,31 @@ public record SweepSettings(
     String design,
     int dataModel,
     String modelSubset,
+    Repeat repeat,
     int progressInterval,
     int lockHeartbeat,
     int lockStaleAfter,
     Testing testing) {
+
+  /**
+   * Extra seeds for the runs at the smallest sizes, where one run's noise weighs most on a fit: a
+   * run whose model is among the {@code smallest} smallest of {@code sweep.models} (by
+   * non-embedding parameters) or whose subset is among the {@code smallest} smallest of {@code
+   * sweep.subsets} (by tokens) is trained once more with each of {@code seeds}.
+   *
+   * @param seeds the extra seeds (empty: none)
+   * @param smallest how many of the smallest sizes on each axis
+   */
+  public record Repeat(List<Long> seeds, int smallest) {
+    public Repeat {
+      seeds = List.copyOf(seeds);
+    }
+
+    /** Whether any run is repeated. */
+    public boolean any() {
+      return !seeds.isEmpty() && smallest > 0;
+    }
+  }
 
   /**
    * Fault injection for tests: a run's task throws after its first step at or past {@code
@@ -104,6 +126,9 @@ public record SweepSettings(
             s.string("sweep.design", Check.matching(Pattern.compile("grid|axes"), "grid or axes")),
             s.intValue("sweep.data-model", Check.atLeast(-1)),
             s.string("sweep.model-subset"),
+            new Repeat(
+                s.integerList("sweep.repeat.seeds", Check.any()),
+                s.intValue("sweep.repeat.smallest", Check.atLeast(0))),
             s.intValue("sweep.progress-interval", positive),
             s.intValue("sweep.lock-heartbeat", positive),
             s.intValue("sweep.lock-stale-after", positive),

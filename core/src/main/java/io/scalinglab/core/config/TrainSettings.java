@@ -58,11 +58,14 @@ public record TrainSettings(
    * What to collect for the ID job after training.
    *
    * @param documents validation documents asked for
-   * @param perDocument token vectors kept per document
+   * @param perDocument token vectors kept per context window
+   * @param windows context windows taken from each document, one after the other (the paper: 1,
+   *     each document cut to its first context)
    * @param maxVectors cap on the vectors of one layer
    * @param layers hidden-state names as written ({@code all} not yet expanded)
    */
-  public record Activations(int documents, int perDocument, int maxVectors, List<String> layers) {
+  public record Activations(
+      int documents, int perDocument, int windows, int maxVectors, List<String> layers) {
     public Activations {
       layers = List.copyOf(layers);
     }
@@ -142,6 +145,7 @@ public record TrainSettings(
             new Activations(
                 s.intValue("train.activations.documents", POSITIVE),
                 s.intValue("train.activations.per-document", POSITIVE),
+                s.intValue("train.activations.windows", POSITIVE),
                 s.intValue("train.activations.max-vectors", POSITIVE),
                 s.stringList("train.activations.layers", LAYER)));
     checkSchedule(s, t);

@@ -95,7 +95,7 @@ class TrainSettingsTest {
   @Test
   void allExpandsToEmbeddingEveryBlockAndTheFinalLayerNorm() {
     TrainSettings.Activations a =
-        new TrainSettings.Activations(10, 4, 100, List.of("h_final", "all", "h_1"));
+        new TrainSettings.Activations(10, 4, 1, 100, List.of("h_final", "all", "h_1"));
     assertEquals(
         List.of("h_final", "emb", "h_0", "h_1", "h_2", "ln_f"), a.layersFor(3), "once each");
     assertEquals(

@@ -56,30 +56,57 @@ public final class ShardData {
      * large the split.
      */
     public List<int[]> documents(int max, int maxLength) {
-      List<int[]> docs = new ArrayList<>();
+      return windows(max, maxLength, 1).windows();
+    }
+
+    /**
+     * The first {@code max} documents cut into up to {@code windows} consecutive context windows of
+     * {@code length} tokens each, in document order (a document's last window may be shorter): at
+     * most {@code max * windows * length} tokens are held.
+     */
+    public Windows windows(int max, int length, int windows) {
+      if (max < 0 || length < 1 || windows < 1) {
+        throw new IllegalArgumentException(
+            "max " + max + ", length " + length + ", windows " + windows);
+      }
+      int keep = Math.multiplyExact(length, windows);
+      List<int[]> out = new ArrayList<>();
+      int documents = 0;
       int[] chunk = new int[DOCUMENT_CHUNK];
-      int[] doc = new int[maxLength];
+      int[] doc = new int[keep];
       long docLength = 0;
-      for (long at = 0; at < tokens.length() && docs.size() < max; at += chunk.length) {
+      for (long at = 0; at < tokens.length() && documents < max; at += chunk.length) {
         int n = (int) Math.min(chunk.length, tokens.length() - at);
         tokens.read(at, chunk, 0, n);
-        for (int i = 0; i < n && docs.size() < max; i++) {
+        for (int i = 0; i < n && documents < max; i++) {
           if (chunk[i] == eot) {
             if (docLength > 0) {
-              docs.add(Arrays.copyOf(doc, (int) Math.min(docLength, maxLength)));
+              int len = (int) Math.min(docLength, keep);
+              for (int from = 0; from < len; from += length) {
+                out.add(Arrays.copyOfRange(doc, from, Math.min(len, from + length)));
+              }
+              documents++;
             }
             docLength = 0;
           } else {
-            if (docLength < maxLength) {
+            if (docLength < keep) {
               doc[(int) docLength] = chunk[i];
             }
             docLength++;
           }
         }
       }
-      return docs;
+      return new Windows(out, documents);
     }
   }
+
+  /**
+   * Context windows cut from a split's documents.
+   *
+   * @param windows the windows, in document order
+   * @param documents how many documents they came from
+   */
+  public record Windows(List<int[]> windows, int documents) {}
 
   /** One shard of a split: where it lies in the store, its tokens, and how many of them to use. */
   private record Shard(String file, Path path, long tokens, long used) {}

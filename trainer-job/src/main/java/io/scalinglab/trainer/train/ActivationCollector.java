@@ -24,11 +24,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Collects hidden states for the ID job after training, the paper's protocol made configurable
  * ({@code embeddings.py} of the authors' code): the first validation documents, each truncated to
- * the context length; per document a seeded shuffle keeps at most {@code per-document} token
- * vectors; a global cap. Every layer asked for ({@code train.activations.layers}: {@code emb},
- * {@code h_i}, {@code h_final}, {@code ln_f}, {@code all}) comes from the same forward pass of each
- * document at the same positions, and is written as {@code activations/<layer>.npy} (float32,
- * points × width) with a JSON sidecar saying what was sampled and what was asked.
+ * the context length (or cut into up to {@code train.activations.windows} consecutive contexts,
+ * each then treated as a document); per document a seeded shuffle keeps at most {@code
+ * per-document} token vectors; a global cap. Every layer asked for ({@code
+ * train.activations.layers}: {@code emb}, {@code h_i}, {@code h_final}, {@code ln_f}, {@code all})
+ * comes from the same forward pass of each document at the same positions, and is written as {@code
+ * activations/<layer>.npy} (float32, points × width) with a JSON sidecar saying what was sampled
+ * and what was asked.
  *
  * <p>Documents shorter than the context are padded with EOT after their end; the model is causal,
  * so padding never changes the vectors of real positions, and only those are kept.
@@ -51,9 +53,11 @@ final class ActivationCollector {
     int block = spec.model().blockSize();
     int width = spec.model().nEmbd();
     List<String> layers = a.layersFor(spec.model().nLayer());
-    List<int[]> docs = val.documents(a.documents(), block); // cut to the context below anyway
-    long pointsAsked = Math.min((long) a.documents() * a.perDocument(), a.maxVectors());
-    String shortfall = shortfall(a.documents(), docs.size());
+    ShardData.Windows windows = val.windows(a.documents(), block, a.windows());
+    List<int[]> docs = windows.windows(); // each a context window, sampled as a document
+    long pointsAsked =
+        Math.min((long) a.documents() * a.windows() * a.perDocument(), a.maxVectors());
+    String shortfall = shortfall(a.documents(), windows.documents());
     if (shortfall != null) {
       log.accept("WARNING run " + spec.runId() + ": " + shortfall);
     }
@@ -95,9 +99,11 @@ final class ActivationCollector {
           new Path(dir, layer + ".npy"), out -> Npy.writeFloat32(out, data, rows, width));
       ObjectNode sampling = JSON.createObjectNode();
       sampling.put("points_asked", pointsAsked);
-      sampling.put("documents", docs.size()); // kept for readers of the earlier sidecars
+      sampling.put("documents", windows.documents()); // kept for readers of earlier sidecars
       sampling.put("documents_asked", a.documents());
-      sampling.put("documents_used", docs.size());
+      sampling.put("documents_used", windows.documents());
+      sampling.put("windows_per_document", a.windows());
+      sampling.put("windows_used", docs.size());
       if (shortfall != null) {
         sampling.put("warning", shortfall);
       }
@@ -127,10 +133,11 @@ final class ActivationCollector {
     log.accept(
         String.format(
             Locale.ROOT,
-            "collected %,d activation vectors (of %,d asked) from %,d validation documents for the"
-                + " ID job: %s",
+            "collected %,d activation vectors (of %,d asked) from %,d validation documents (%,d"
+                + " context windows) for the ID job: %s",
             rows,
             pointsAsked,
+            windows.documents(),
             docs.size(),
             String.join(", ", layers)));
   }

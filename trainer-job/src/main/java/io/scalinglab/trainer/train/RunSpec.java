@@ -21,6 +21,7 @@ import io.scalinglab.trainer.pretrained.Safetensors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 
 /**
@@ -52,6 +53,18 @@ public record RunSpec(
     TrainSettings train,
     String resolvedConfigJson) {
 
+  /** Removes the dotted {@code key} from {@code section} where it holds {@code byDefault}. */
+  private static void removeAtDefault(ObjectNode section, String key, int byDefault) {
+    int dot = key.lastIndexOf('.');
+    JsonNode parent = dot < 0 ? section : section.at("/" + key.substring(0, dot).replace('.', '/'));
+    String leaf = key.substring(dot + 1);
+    if (parent instanceof ObjectNode o
+        && o.path(leaf).isNumber()
+        && o.get(leaf).asInt() == byDefault) {
+      o.remove(leaf);
+    }
+  }
+
   private static final ObjectMapper JSON = Json.MAPPER;
 
   /** Keys of the train section that say how a run is shown or stored, not what it computes. */
@@ -64,6 +77,13 @@ public record RunSpec(
           "keep-checkpoints",
           "peak-flops",
           "gpu");
+
+  /**
+   * Train keys added after run ids were first written, each with its default: a key at its default
+   * is left out of the id, so that runs trained before it existed keep their ids (and are not
+   * trained again).
+   */
+  static final Map<String, Integer> ADDED_KEYS = Map.of("activations.windows", 1);
 
   /**
    * Resolves a run from a layered config: finds the prepared dataset the config's {@code dataset}
@@ -122,6 +142,7 @@ public record RunSpec(
     identity.set("model", modelSection);
     ObjectNode train = (ObjectNode) tree(config.sectionJson("train"));
     train.remove(PRESENTATION_KEYS); // how a run is shown or stored, not what it computes
+    ADDED_KEYS.forEach((key, byDefault) -> removeAtDefault(train, key, byDefault));
     identity.set("train", train);
     if (!m.initFrom().isEmpty()) {
       identity.put("init_from", initFromFingerprint(m.initFrom(), model, store));

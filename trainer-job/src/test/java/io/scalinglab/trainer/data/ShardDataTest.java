@@ -221,6 +221,23 @@ class ShardDataTest {
     assertEquals(1, s.documents(1, 3).size());
   }
 
+  @Test
+  void windowsCutEachDocumentIntoConsecutiveContexts() {
+    int eot = 9;
+    int[] tokens = {1, 2, 3, 4, 5, 6, 7, 8, eot, 4, eot, 5, 6, 7, eot};
+    ShardData.Split s = new ShardData.Split(TokenSource.of(tokens), eot);
+    ShardData.Windows w = s.windows(10, 3, 2);
+    assertEquals(3, w.documents());
+    List<int[]> windows = w.windows();
+    assertEquals(4, windows.size(), "the first document gives two windows, the tail cut off");
+    assertArrayEquals(new int[] {1, 2, 3}, windows.get(0));
+    assertArrayEquals(new int[] {4, 5, 6}, windows.get(1));
+    assertArrayEquals(new int[] {4}, windows.get(2));
+    assertArrayEquals(new int[] {5, 6, 7}, windows.get(3));
+    assertEquals(3, s.windows(1, 3, 5).windows().size(), "8 tokens: windows of 3, 3 and 2");
+    assertEquals(1, s.windows(1, 3, 5).documents());
+  }
+
   private static List<String> names(Path dir) throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());

@@ -112,6 +112,45 @@ class SweepPlanTest {
   }
 
   @Test
+  void repeatSeedsTrainTheSmallestSizesOfEachAxisAgain() {
+    List<SweepPlan.Run> runs =
+        SweepPlan.expand(
+            config(
+                "sweep.models=[{n-embd=64}, {n-embd=32}, {n-embd=16}]",
+                "sweep.subsets=[f1, f0.1]",
+                "sweep.design=axes",
+                "sweep.data-model=0",
+                "sweep.model-subset=f1",
+                "sweep.seeds=[1]",
+                "sweep.repeat.seeds=[7, 8]",
+                "sweep.repeat.smallest=1"),
+            store);
+    assertEquals(
+        List.of(
+            "12l64w f1 1",
+            "12l32w f1 1",
+            "12l16w f1 1",
+            "12l16w f1 7",
+            "12l16w f1 8",
+            "12l64w f0.1 1",
+            "12l64w f0.1 7",
+            "12l64w f0.1 8"),
+        runs.stream().map(r -> r.model() + " " + r.spec().subset() + " " + r.seed()).toList(),
+        "the narrowest model and the smallest subset, each with the two extra seeds");
+    ConfigException shared =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                SweepPlan.expand(
+                    config(
+                        "sweep.models=[{n-embd=64}, {n-embd=32}]",
+                        "sweep.seeds=[1]",
+                        "sweep.repeat.seeds=[1]"),
+                    store));
+    assertTrue(shared.getMessage().contains("must not share a seed"), shared.getMessage());
+  }
+
+  @Test
   void modelLrGivesEachModelItsRateAndScalesTheFloorAlike() {
     List<SweepPlan.Run> runs =
         SweepPlan.expand(
@@ -148,6 +187,11 @@ class SweepPlanTest {
       assertEquals(engine, run.spec().engine().key());
     }
     assertNotEquals(plain, SweepPlan.expand(config("train.lr=1e-3"), store).get(0).runId());
+    // A key added later leaves the id alone at its default, so earlier runs keep theirs.
+    assertEquals(
+        plain, SweepPlan.expand(config("train.activations.windows=1"), store).get(0).runId());
+    assertNotEquals(
+        plain, SweepPlan.expand(config("train.activations.windows=4"), store).get(0).runId());
   }
 
   @Test
