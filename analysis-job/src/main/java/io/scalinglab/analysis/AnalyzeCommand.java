@@ -19,6 +19,7 @@ import io.scalinglab.core.store.ResultsStore;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -184,21 +185,24 @@ public final class AnalyzeCommand {
    */
   static String axisLine(FitRecord f) {
     double[] x = f.x()[0];
-    Integer[] order = new Integer[x.length];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    // the mean loss per size, so that seeds repeated at one size do not count as steps
+    TreeMap<Double, double[]> bySize = new TreeMap<>();
+    for (int i = 0; i < x.length; i++) {
+      double[] sum = bySize.computeIfAbsent(x[i], k -> new double[2]);
+      sum[0] += f.y()[i];
+      sum[1]++;
     }
-    java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> x[i]));
+    double[] means = bySize.values().stream().mapToDouble(s -> s[0] / s[1]).toArray();
     boolean falling = true;
-    for (int i = 1; i < order.length; i++) {
-      falling &= f.y()[order[i]] < f.y()[order[i - 1]];
+    for (int i = 1; i < means.length; i++) {
+      falling &= means[i] < means[i - 1];
     }
     String loss =
         String.format(
             Locale.ROOT,
             "loss %.3f → %.3f %s",
-            f.y()[order[0]],
-            f.y()[order[order.length - 1]],
+            means[0],
+            means[means.length - 1],
             falling ? "falling at every step" : "not falling at every step");
     String regime = "regime " + f.regime().key().replace('-', ' ');
     String head = f.kind() + " axis at " + f.group() + ": ";
@@ -209,8 +213,9 @@ public final class AnalyzeCommand {
     return head
         + String.format(
             Locale.ROOT,
-            "%d points over %.2f decades, α %s (%s %.0f%%), R² %.3f, %s, %s",
+            "%d points%s over %.2f decades, α %s (%s %.0f%%), R² %.3f, %s, %s",
             fit.n(),
+            bySize.size() < fit.n() ? " (" + bySize.size() + " sizes)" : "",
             fit.decades()[0],
             Double.isFinite(a.low())
                 ? String.format(Locale.ROOT, "%.4g [%.4g, %.4g]", a.value(), a.low(), a.high())

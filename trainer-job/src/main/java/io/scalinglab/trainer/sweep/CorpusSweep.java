@@ -89,12 +89,19 @@ public final class CorpusSweep implements SweepKind<SweepPlan.Run> {
     SweepSettings s = config.sweep();
     return String.format(
         Locale.ROOT,
-        "%d runs (%d model sizes %s %d subsets x %d seeds) of %s/%s",
+        "%d runs (%d model sizes %s %d subsets x %d seeds%s) of %s/%s",
         runs.size(),
         Math.max(1, s.models().size()),
         s.axes() ? "on the model axis +" : "x",
         Math.max(1, s.subsets().size()),
         Math.max(1, s.seeds().size()),
+        s.repeat().any()
+            ? ", the "
+                + s.repeat().smallest()
+                + " smallest of each with "
+                + s.repeat().seeds().size()
+                + " more seeds"
+            : "",
         dataset,
         tokenizer);
   }
