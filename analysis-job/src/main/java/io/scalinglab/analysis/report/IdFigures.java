@@ -10,11 +10,13 @@ import io.scalinglab.core.store.LayerOrder;
 import java.awt.Color;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.knowm.xchart.style.Styler;
@@ -35,29 +37,83 @@ final class IdFigures {
 
   private IdFigures() {}
 
-  /** ID against layer, one line per run (and protocol, where several are selected). */
+  /**
+   * ID against layer, one line per model and data size (one seed of each), one panel per protocol
+   * where several are selected. A sweep of more than {@link #MAX_LAYER_SIZES} sizes shows the runs
+   * at each dataset's largest data size: its model axis, the paper's Figure 4.
+   */
   static Optional<Figure> layers(AnalysisResult result) {
-    List<IdRow> rows = layerRows(result);
+    List<IdRow> rows = onePerSize(result, layerRows(result));
     if (rows.isEmpty()) {
       return Optional.empty();
     }
     List<String> layers = layerAxis(result);
-    boolean protocols = rows.stream().map(IdRow::protocol).distinct().count() > 1;
+    List<String> protocols = rows.stream().map(IdRow::protocol).distinct().sorted().toList();
+    List<Panel> panels = new ArrayList<>();
+    for (String protocol : protocols) {
+      String title =
+          protocols.size() > 1 ? "ID against layer, " + protocol + " protocol" : "ID against layer";
+      panels.add(
+          layerPanel(
+              result,
+              title,
+              rows.stream().filter(r -> r.protocol().equals(protocol)).toList(),
+              layers));
+    }
+    return Optional.of(
+        new Figure(
+            LAYERS,
+            "Estimated intrinsic dimension against layer, from the token and position embedding"
+                + " (emb) through each block's output (h_0, h_1, …) to the last block (h_final)"
+                + " and the final LayerNorm (ln_f), one line per model and data size (one seed"
+                + " of each; with more than "
+                + MAX_LAYER_SIZES
+                + " sizes, those at the largest data size), one panel per protocol (the paper's"
+                + " Figure 4, by layer), with the estimates' intervals as bars. A cross marks an"
+                + " estimate the last doubling of its points still moved by more than"
+                + " id.levelled-off-tolerance. Estimator, metric and K as analysis.id selects.",
+            panels,
+            Math.min(2, panels.size())));
+  }
+
+  /** Sizes above which the ID-against-layer figure keeps the largest data size only. */
+  static final int MAX_LAYER_SIZES = 8;
+
+  /**
+   * The rows of one run per (dataset, model size, data size), the first run id of each; with more
+   * than {@link #MAX_LAYER_SIZES} sizes, only those at each dataset's largest data size.
+   */
+  private static List<IdRow> onePerSize(AnalysisResult result, List<IdRow> rows) {
+    Map<String, Run> runs = runs(result);
+    Map<String, String> runOfSize = new TreeMap<>();
+    new TreeSet<>(rows.stream().map(IdRow::runId).toList())
+        .forEach(id -> runOfSize.putIfAbsent(label(result, id), id));
+    Map<String, Double> largestD = new TreeMap<>();
+    for (String id : runOfSize.values()) {
+      Run r = runs.get(id);
+      largestD.merge(r.dataset(), r.trainTokens(), Math::max);
+    }
+    boolean prune = runOfSize.size() > MAX_LAYER_SIZES;
+    Set<String> keep = new HashSet<>();
+    for (String id : runOfSize.values()) {
+      Run r = runs.get(id);
+      if (!prune || r.trainTokens() == largestD.get(r.dataset())) {
+        keep.add(id);
+      }
+    }
+    return rows.stream().filter(r -> keep.contains(r.runId())).toList();
+  }
+
+  private static Panel layerPanel(
+      AnalysisResult result, String title, List<IdRow> rows, List<String> layers) {
     Map<String, List<IdRow>> series = new LinkedHashMap<>();
-    Map<String, String> names = new LinkedHashMap<>();
     for (IdRow r : rows) {
-      String key = r.runId() + "\u0000" + r.protocol();
-      List<IdRow> s = series.computeIfAbsent(key, x -> new ArrayList<>());
+      List<IdRow> s = series.computeIfAbsent(r.runId(), x -> new ArrayList<>());
       if (s.stream().noneMatch(o -> o.layer().equals(r.layer()))) {
         s.add(r);
       }
-      String name = label(result, r.runId()) + (protocols ? ", " + r.protocol() : "");
-      if (!names.containsKey(key) && names.containsValue(name)) {
-        name += " (" + r.runId().substring(0, Math.min(8, r.runId().length())) + ")";
-      }
-      names.putIfAbsent(key, name);
     }
-    Panel p = new Panel("ID against layer", "layer", "intrinsic dimension", false, false);
+    Panel p = new Panel(title, "layer", "intrinsic dimension", false, false);
     categories(p, layers);
     List<double[]> moving = new ArrayList<>();
     int c = 0;
@@ -70,7 +126,7 @@ final class IdFigures {
       if (x.length > 1) {
         p.line(null, x, y, color, false);
       }
-      p.points(names.get(e.getKey()), x, y, color);
+      p.points(label(result, e.getKey()), x, y, color);
       for (int i = 0; i < s.size(); i++) {
         p.bar(x[i], s.get(i).ciLow(), s.get(i).ciHigh(), color);
         if (convergence(result, s.get(i))
@@ -88,17 +144,7 @@ final class IdFigures {
               Color.BLACK)
           .setMarker(SeriesMarkers.CROSS);
     }
-    return Optional.of(
-        new Figure(
-            LAYERS,
-            "Estimated intrinsic dimension against layer, from the token and position embedding"
-                + " (emb) through each block's output (h_0, h_1, …) to the last block (h_final)"
-                + " and the final LayerNorm (ln_f), one line per run (the paper's Figure 4, by"
-                + " layer), with the estimates' intervals as bars. A cross marks an estimate the"
-                + " last doubling of its points still moved by more than id.levelled-off-tolerance."
-                + " Estimator, metric, K and protocol as analysis.id selects.",
-            List.of(p),
-            1));
+    return p;
   }
 
   /** The layers on the x axis of the ID-against-layer figure, by depth. */

@@ -139,6 +139,53 @@ class IdFiguresTest {
   }
 
   @Test
+  void aLargeSweepDrawsOneSeedPerSizeAtTheLargestDataSizeOnePanelPerProtocol() throws IOException {
+    StringBuilder sb =
+        new StringBuilder(
+            "sweep,run_id,model,parameters,activation,layer,site,estimator,k,combine,metric,"
+                + "protocol,n,dim,id\n");
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 4; j++) {
+        for (String protocol : List.of("global", "paper")) {
+          for (String layer : List.of("emb", "h_0", "ln_f")) {
+            sb.append(
+                String.format(
+                    Locale.ROOT,
+                    "s,tiny-n%d-d%d,m%d,1,%s,%s,,mle,20,mean,euclidean,%s,2000,64,%.2f%n",
+                    i,
+                    j,
+                    i,
+                    layer,
+                    layer,
+                    protocol,
+                    5.0 + i + j + layer.length()));
+          }
+        }
+      }
+    }
+    SweepData base = SweepAnalysisFixture.data();
+    SweepData data =
+        new SweepData(
+            base.runs(),
+            IdRow.fromTable(Table.parse("estimates.csv", sb.toString())),
+            List.of(),
+            List.of());
+    AnalysisResult result = SweepAnalysis.analyze(data, SweepAnalysisFixture.SETTINGS, s -> {});
+    Figure f = IdFigures.layers(result).orElseThrow();
+    assertEquals(2, f.panels().size(), "one panel per protocol");
+    for (Panel p : f.panels()) {
+      // 11 sizes (one run diverged) are more than a legend holds: the 3 at D = 6.4e8 remain
+      List<String> legend =
+          p.chart.getSeriesMap().values().stream()
+              .filter(x -> x.isShowInLegend())
+              .map(x -> x.getName())
+              .toList();
+      assertEquals(3, legend.size(), legend.toString());
+    }
+    render(f, "id-layers-large-sweep");
+  }
+
+  @Test
   void runsWithTheLastBlockOnlyStillDraw() throws IOException {
     AnalysisResult result = result(List.of("h_final"));
     assertEquals(List.of("h_final"), IdFigures.layerAxis(result));
