@@ -37,7 +37,12 @@ final class DemoReproduce {
     if (corpusSpecs.isEmpty()) {
       Path jars = Home.demoJars();
       Path extracted = dir.resolve("corpora");
-      corpora.add(ReproduceCorpus.parse("europarl=" + DemoCorpora.europarl(jars, extracted)));
+      // Europarl's lines are title, date and body separated by tabs, in a .txt.gz
+      corpora.add(
+          ReproduceCorpus.of(
+              "europarl",
+              DemoCorpora.europarl(jars, extracted),
+              List.of("dataset.source.format=tsv", "dataset.source.tsv-column=2")));
       corpora.add(ReproduceCorpus.parse("spark-sql=" + DemoCorpora.sparkSql(jars, extracted)));
     } else {
       corpusSpecs.forEach(s -> corpora.add(ReproduceCorpus.parse(s)));

@@ -72,10 +72,19 @@ record ReproduceCorpus(String name, Path path, List<String> overrides, long byte
               + name
               + "' may hold only letters, digits, '.', '_' and '-'; write NAME=FILE");
     }
+    return of(name, path, source(path));
+  }
+
+  /**
+   * The corpus at {@code path} named {@code name}, read as {@code source} says ({@code
+   * dataset.source.*} settings): for a file whose name does not tell its format, such as the
+   * demo's Europarl lines ({@code .txt.gz} holding tab-separated columns).
+   */
+  static ReproduceCorpus of(String name, Path path, List<String> source) {
     List<String> o = new ArrayList<>();
     o.add("dataset.name=" + JobOptions.quote(name));
     o.add("dataset.source.paths=[" + JobOptions.quote(path.toUri().toString()) + "]");
-    o.addAll(source(path));
+    o.addAll(source);
     return new ReproduceCorpus(name, path, o, bytes(path));
   }
 
