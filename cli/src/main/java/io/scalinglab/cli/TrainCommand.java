@@ -65,7 +65,7 @@ final class TrainCommand {
     MetricsListener metrics =
         MetricsListener.start(config, spec, config.train().sweep(), config.dataset().name());
     RunResult r;
-    if (config.train().dataParallel() > 1) {
+    if (spec.dataParallel() > 1) {
       r = dataParallel(config, store);
     } else {
       try {

@@ -10,7 +10,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** How one run trains ({@code train} in reference.conf): data, optimizer, evaluation, output. */
+/**
+ * How one run trains ({@code train} in reference.conf): data, optimizer, evaluation, output.
+ *
+ * @param dataParallel the Spark tasks a run of at least {@code dataParallelMinParams} parameters
+ *     trains on; smaller runs train on one
+ */
 public record TrainSettings(
     String sweep,
     String subset,
@@ -37,6 +42,7 @@ public record TrainSettings(
     long seed,
     int threads,
     int dataParallel,
+    long dataParallelMinParams,
     double peakFlops,
     int gpu,
     Activations activations) {
@@ -139,6 +145,7 @@ public record TrainSettings(
             s.integer("train.seed", Check.any()),
             s.intValue("train.threads", POSITIVE),
             s.intValue("train.data-parallel", POSITIVE),
+            s.integer("train.data-parallel-min-params", NON_NEGATIVE),
             s.number("train.peak-flops", Check.interval(0, false, Double.MAX_VALUE, true)),
             s.intValue("train.gpu", Check.atLeast(-1)),
             new Activations(

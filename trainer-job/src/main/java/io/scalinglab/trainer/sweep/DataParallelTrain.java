@@ -26,7 +26,7 @@ public final class DataParallelTrain {
   public static RunResult run(
       SparkSession spark, ScalinglabConfig config, ResultsStore store, Consumer<String> log) {
     RunSpec spec = RunSpec.resolve(config, store);
-    int w = config.train().dataParallel();
+    int w = spec.dataParallel();
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     RunTask task =
         new RunTask(

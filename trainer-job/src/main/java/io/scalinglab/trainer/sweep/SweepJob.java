@@ -115,7 +115,7 @@ public final class SweepJob {
       Map<String, Integer> tasks = new LinkedHashMap<>();
       for (R r : pending) {
         jsc.setJobGroup(group, kind.noun() + " " + train.sweep() + " run " + r.runId(), true);
-        int w = ScalinglabConfig.fromJson(r.configJson()).train().dataParallel();
+        int w = r instanceof SweepPlan.Run run ? run.spec().dataParallel() : 1;
         tasks.put(r.runId(), w);
         jobs.put(
             r.runId(),

@@ -61,6 +61,7 @@ public record RunSpec(
           "sweep",
           "threads",
           "data-parallel",
+          "data-parallel-min-params",
           "log-interval",
           "checkpoint-interval",
           "keep-checkpoints",
@@ -164,6 +165,14 @@ public record RunSpec(
   }
 
   /** The optimizer settings of {@link #train}. */
+  /**
+   * The Spark tasks this run trains on: {@code train.data-parallel} if its model has at least
+   * {@code train.data-parallel-min-params} parameters, else 1.
+   */
+  public int dataParallel() {
+    return model.totalParams() >= train.dataParallelMinParams() ? train.dataParallel() : 1;
+  }
+
   public OptimConfig optim() {
     return OptimConfig.of(train);
   }

@@ -184,7 +184,7 @@ public final class Trainer {
     log.accept("run " + spec.runId() + " on the " + where);
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
-    Progress p = harness.progress(Numerics.of(gpt, t.threads(), t.dataParallel()));
+    Progress p = harness.progress(Numerics.of(gpt, t.threads(), spec.dataParallel()));
     TrainLoop loop = harness.loop(oc);
     int step = harness.resume(loop, gpt::loadParams, opt, p);
     agreeOnStep(step);

@@ -103,6 +103,28 @@ class DataParallelTrainTest {
             new org.apache.hadoop.fs.Path(RunSpec.resolve(dp, store).runDir(), "result.json")));
   }
 
+  @Test
+  void aSweepTrainsItsLargeRunsOnTwoTasksAndItsSmallOnesOnOne() {
+    ScalinglabConfig sweep =
+        config(
+            "mixed",
+            "train.data-parallel=2",
+            "train.data-parallel-min-params=5000",
+            "sweep.models=[{n-embd=8}, {n-embd=16}]");
+    ResultsStore store = store(sweep);
+    List<String> log = new ArrayList<>();
+    SweepResult r = SweepJob.run(spark, sweep, store, log::add);
+    assertEquals(2, r.trained(), log.toString());
+    assertTrue(r.failures().isEmpty(), r.failures().toString());
+    List<Integer> tasks = new ArrayList<>();
+    for (SweepPlan.Run run : SweepPlan.expand(sweep, store)) {
+      JsonNode result =
+          store.readJson(new org.apache.hadoop.fs.Path(run.spec().runDir(), "result.json"));
+      tasks.add(result.path("numerics").path("train.data-parallel").asInt());
+    }
+    assertEquals(List.of(1, 2), tasks, "width 8 (~3k parameters) alone, width 16 (~7k) on two");
+  }
+
   /** Column {@code c} of the run's metrics.csv, every row, as written. */
   private static List<String> column(ResultsStore store, RunSpec spec, int c) {
     List<String> out = new ArrayList<>();
