@@ -13,7 +13,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager.Location;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link GptKernel}'s data parallelism within one JVM: a batch cut into shards of whole windows,
@@ -108,8 +110,17 @@ final class KernelShards {
                     part(y, bounds, s),
                     dropout ? new KernelReplica.Masks(seed, bounds[s] / t) : null));
     double[] weights = weights(bounds, x.length);
+    for (KernelReplica r : replicas) {
+      // the sums below read and write the gradients' host memory: on the CUDA backend, bring the
+      // device's values over first (a no-op on the CPU)
+      r.grads.values().forEach(g -> Nd4j.getAffinityManager().ensureLocation(g, Location.HOST));
+    }
     sumGradients(weights, k);
     sumAcrossGroup();
+    replicas[0]
+        .grads
+        .values()
+        .forEach(g -> Nd4j.getAffinityManager().tagLocation(g, Location.HOST));
     return sumAcrossGroup(weighted(losses, weights));
   }
 
