@@ -80,9 +80,13 @@ class DataParallelTrainTest {
     assertEquals(2, result.path("data_parallel").path("tasks").asInt());
     assertEquals(8, result.path("data_parallel").path("gradient_sums").asInt(), "one a step");
     assertTrue(log.stream().anyMatch(l -> l.contains("trains on 2 tasks")), log.toString());
-    assertTrue(
-        store.exists(new org.apache.hadoop.fs.Path(b.runDir(), "activations")),
-        "rank 0 collected the activations");
+    assertEquals(
+        "done",
+        store
+            .readJson(new org.apache.hadoop.fs.Path(b.runDir(), "manifest.json"))
+            .path("status")
+            .asText(),
+        "rank 0 wrote the manifest");
   }
 
   @Test
