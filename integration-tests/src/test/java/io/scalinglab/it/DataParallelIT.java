@@ -74,7 +74,8 @@ class DataParallelIT {
     cluster = StandaloneCluster.start(work(), 2, "2g");
     StandaloneCluster.Submission s =
         cluster.submit(
-            Duration.ofMinutes(4), StandaloneCluster.jobArgs("trainer", config, List.of("prepare")));
+            Duration.ofMinutes(4),
+            StandaloneCluster.jobArgs("trainer", config, List.of("prepare")));
     assertEquals(0, s.exitCode(), () -> "prepare failed:" + cluster.logs());
   }
 
@@ -89,8 +90,8 @@ class DataParallelIT {
   }
 
   /**
-   * A sweep of the one run into {@code name}, with {@code W} = {@code tasks} tasks of {@code
-   * cores} cores each ({@code spark.task.cpus}, so {@code train.threads}).
+   * A sweep of the one run into {@code name}, with {@code W} = {@code tasks} tasks of {@code cores}
+   * cores each ({@code spark.task.cpus}, so {@code train.threads}).
    */
   static StandaloneCluster.Submission sweep(String name, int tasks, int cores, String... conf) {
     List<String> args = new ArrayList<>();
@@ -134,7 +135,8 @@ class DataParallelIT {
     StandaloneCluster.Submission k = sweep("killed", 2, 1);
     killer.interrupt();
     killer.join();
-    assertEquals(0, k.exitCode(), () -> "train.data-parallel = 2, one executor killed:" + cluster.logs());
+    assertEquals(
+        0, k.exitCode(), () -> "train.data-parallel = 2, one executor killed:" + cluster.logs());
     assertTrue(killed.get() != null, "an executor JVM was killed while the run trained");
     assertFalse(killed.get().isAlive(), "executor " + killed.get().pid() + " is gone");
     assertTrue(
@@ -156,8 +158,7 @@ class DataParallelIT {
       assertEquals(1, result.path("numerics").path("train.threads").asInt());
     }
     assertEquals(2, result(a).path("numerics").path("train.threads").asInt());
-    assertTrue(
-        store.temporaryLeftovers(store.sweepDir("killed")).isEmpty(), "no temporary files");
+    assertTrue(store.temporaryLeftovers(store.sweepDir("killed")).isEmpty(), "no temporary files");
   }
 
   @Test
@@ -167,6 +168,7 @@ class DataParallelIT {
             "too-wide",
             3,
             1,
+            "spark.scheduler.maxRegisteredResourcesWaitingTime=5s",
             "spark.scheduler.barrier.maxConcurrentTasksCheck.interval=1s",
             "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures=20");
     assertNotEquals(0, s.exitCode(), s.output());
@@ -211,7 +213,8 @@ class DataParallelIT {
 
   static JsonNode result(Map<String, String> row) {
     return store.readJson(
-        new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(row.get("run_dir")), "result.json"));
+        new org.apache.hadoop.fs.Path(
+            new org.apache.hadoop.fs.Path(row.get("run_dir")), "result.json"));
   }
 
   static boolean executorLogsContain(String text) throws IOException {

@@ -27,7 +27,9 @@ import scala.runtime.AbstractFunction1;
  * opens a socket, the tasks exchange their addresses through {@code BarrierTaskContext.allGather},
  * connect ({@link TcpCollective}) and call the member task with rank = partition. Spark launches a
  * barrier stage only when all W tasks can start at once, and retries it as a whole when one fails,
- * so a lost executor restarts every member, which resume from the run's last checkpoint together.
+ * (its output goes through a one-partition shuffle, which makes it a shuffle-map stage: Spark does
+ * not retry a failed barrier result stage), so a lost executor restarts every member, which resume
+ * from the run's last checkpoint together ({@code spark.stage.maxConsecutiveAttempts}).
  *
  * <p>A cluster with fewer than W task slots in all would leave the stage waiting while Spark checks
  * again every {@code spark.scheduler.barrier.maxConcurrentTasksCheck.interval} (15 s) up to {@code
@@ -64,7 +66,7 @@ public final class BarrierRun {
       int tasks,
       Member member,
       Consumer<String> log) {
-    int slots = slots(jsc.sc());
+    int slots = awaitSlots(jsc.sc(), tasks);
     if (slots < tasks) {
       log.accept(
           String.format(
@@ -90,7 +92,29 @@ public final class BarrierRun {
     JavaRDD<String> copies = jsc.parallelize(Collections.nCopies(tasks, configJson), tasks);
     ClassTag<String> tag = ClassTag$.MODULE$.apply(String.class);
     RDD<String> results = copies.rdd().barrier().mapPartitions(new Members(member), false, tag);
-    return new JavaRDD<>(results, tag).collectAsync();
+    // Spark retries a failed barrier stage whole only when it is a shuffle-map stage: a failed
+    // barrier result stage aborts the job. So the members' output goes through a shuffle.
+    return new JavaRDD<>(results, tag).repartition(1).collectAsync();
+  }
+
+  /**
+   * The cluster's task slots, once there are {@code tasks} of them or the application is as old as
+   * {@code spark.scheduler.maxRegisteredResourcesWaitingTime} (30 s): a driver that has just
+   * started has no executors yet, and the barrier check would then wait a whole interval.
+   */
+  static int awaitSlots(SparkContext sc, int tasks) {
+    long wait = sc.conf().getTimeAsMs("spark.scheduler.maxRegisteredResourcesWaitingTime", "30s");
+    int slots = slots(sc);
+    while (slots < tasks && System.currentTimeMillis() < sc.startTime() + wait) {
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      slots = slots(sc);
+    }
+    return slots;
   }
 
   /**

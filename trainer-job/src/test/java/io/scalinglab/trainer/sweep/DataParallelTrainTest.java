@@ -47,6 +47,7 @@ class DataParallelTrainTest {
                 "127.0.0.1",
                 Map.of(
                     "spark.ui.enabled", "false",
+                    "spark.scheduler.maxRegisteredResourcesWaitingTime", "1s",
                     "spark.scheduler.barrier.maxConcurrentTasksCheck.interval", "1s",
                     "spark.scheduler.barrier.maxConcurrentTasksCheck.maxFailures", "1")));
   }
