@@ -34,10 +34,10 @@ final class DataParallelBench {
       usage: scalinglab bench data-parallel [--steps N] [--repeats R] [--dir DIR]
 
       Trains one run of bench train's config (b) (4 layers, 4 heads, width 256, block 128,
-      batch 8, byte-level Europarl from the demo) for N steps (default 40) on a Spark standalone
+      batch 8, byte-level Europarl from the demo) for N steps (default 80) on a Spark standalone
       cluster started on this machine (a Master and a Worker of 2 cores, one-core executors), as
       train.data-parallel = 1 (one executor) and 2 (two executors, one barrier stage), R times
-      each (default 3, alternating), and prints the median tokens/s of each (steps N/4 to N-1:
+      each (default 3, alternating) after one untimed run on both, and prints the median tokens/s of each (steps N/4 to N-1:
       after the JIT's warm-up, before the last step's evaluation), the time per step in the
       gradient sum across executors, the bytes each executor sends per step, and the speed-up.
       Runs go to DIR/store (default scalinglab-bench) and are deleted after timing.
@@ -49,7 +49,7 @@ final class DataParallelBench {
   private record Timing(double tokensPerSecond, double sumSeconds, double bytesPerStep) {}
 
   static void run(Args args) {
-    int steps = args.getInt("--steps", 40, 8);
+    int steps = args.getInt("--steps", 80, 8);
     int repeats = args.getInt("--repeats", 3, 1);
     Path dir = Path.of(args.get("--dir", "scalinglab-bench")).toAbsolutePath().normalize();
     Path corpus = DemoCorpora.europarl(Home.demoJars(), dir.resolve("corpora"));
@@ -98,6 +98,8 @@ final class DataParallelBench {
       try {
         ResultsStore store =
             ResultsStore.open(base.store().root(), spark.sparkContext().hadoopConfiguration());
+        // both executors compile the training code before anything is timed
+        once(spark, store, base, 2, -1, steps);
         for (int r = 0; r < repeats; r++) {
           for (int w = 1; w <= 2; w++) {
             Timing t = once(spark, store, base, w, r, steps);
@@ -152,7 +154,7 @@ final class DataParallelBench {
   /** Trains the run once on {@code w} executors and deletes it. */
   private static Timing once(
       SparkSession spark, ResultsStore store, ScalinglabConfig base, int w, int repeat, int steps) {
-    String sweep = "bench-data-parallel-" + w + "-" + repeat;
+    String sweep = "bench-data-parallel-" + w + "-" + (repeat < 0 ? "warm-up" : repeat);
     ScalinglabConfig c =
         base.withOverrides(List.of("train.sweep=" + sweep, "train.data-parallel=" + w));
     RunSpec spec = RunSpec.resolve(c, store);

@@ -36,6 +36,20 @@ final class LocalStandalone implements AutoCloseable {
     LocalStandalone c = new LocalStandalone(dir);
     try {
       Files.createDirectories(dir.resolve("spark-home/jars"));
+      // the daemons' INFO lines, which say where they listen, whatever log4j2 file the class path
+      // brings
+      Files.writeString(
+          dir.resolve("log4j2.properties"),
+          String.join(
+              "\n",
+              "rootLogger.level = info",
+              "rootLogger.appenderRef.stdout.ref = console",
+              "appender.console.type = Console",
+              "appender.console.name = console",
+              "appender.console.target = SYSTEM_OUT",
+              "appender.console.layout.type = PatternLayout",
+              "appender.console.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n",
+              ""));
       Path masterLog = dir.resolve("master.log");
       c.daemon(
           masterLog,
@@ -113,6 +127,7 @@ final class LocalStandalone implements AutoCloseable {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.add("-Xmx256m");
+    command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"));
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(mainClass);
