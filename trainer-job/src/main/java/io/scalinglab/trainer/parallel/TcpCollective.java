@@ -28,13 +28,13 @@ import java.util.function.BooleanSupplier;
  * and receives 2·(W − 1)/W of the vector per sum, what a ring all-reduce moves, in two rounds
  * rather than 2·(W − 1), and every element of the result is one fixed left-to-right sum.
  *
- * <p>Why not an existing collective: XGBoost4J's {@code Communicator} (3.0.4, the newest Maven
- * Central serves here; Apache-2.0, natives for Linux, macOS and Windows, a native tracker, float32
- * sums) was tried first. Its Java {@code allReduce} drops the native call's return code: with the
- * peer killed, the survivor's all-reduce returned its own input, unreduced, 446,000 times in a row
- * without an error (measured), which would train on half the gradient rather than fail and retry.
- * Its ring also sums each segment starting at a different rank, so for W ≥ 3 the result is not the
- * order one JVM's threads sum in (21% of elements differed at W = 3).
+ * <p>Why not an existing collective: XGBoost4J's {@code Communicator} (3.0.4; 3.4.0, the newest on
+ * Maven Central, has the same Java code; Apache-2.0, natives for Linux, macOS and Windows, a native
+ * tracker, float32 sums) was tried first. Its Java {@code allReduce} drops the native call's return
+ * code: with the peer killed, the survivor's all-reduce returned its own input, unreduced, 446,000
+ * times in a row without an error (measured), which would train on half the gradient rather than
+ * fail and retry. Its ring also sums each segment starting at a different rank, so for W ≥ 3 the
+ * result is not the order one JVM's threads sum in (21% of elements differed at W = 3).
  *
  * <p>A member that Spark has killed ({@code abandoned}) closes its connections within 200 ms, so
  * its peers fail too instead of waiting; a peer whose process died is seen at once (the connection
