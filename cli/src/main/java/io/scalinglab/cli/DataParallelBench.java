@@ -34,12 +34,13 @@ final class DataParallelBench {
       usage: scalinglab bench data-parallel [--steps N] [--repeats R] [--dir DIR]
 
       Trains one run of bench train's config (b) (4 layers, 4 heads, width 256, block 128,
-      batch 8, byte-level Europarl from the demo) for N steps (default 80) on a Spark standalone
-      cluster started on this machine (a Master and a Worker of 2 cores, one-core executors), as
-      train.data-parallel = 1 (one executor) and 2 (two executors, one barrier stage), R times
-      each (default 3, alternating) after one untimed run on both, and prints the median tokens/s of each (steps N/4 to N-1:
-      after the JIT's warm-up, before the last step's evaluation), the time per step in the
-      gradient sum across executors, the bytes each executor sends per step, and the speed-up.
+      batch 8, byte-level Europarl from the demo) for N steps (default 80) on a Spark
+      standalone cluster started on this machine (a Master and a Worker of 2 cores, one-core
+      executors), as train.data-parallel = 1 (one executor) and 2 (two executors, one barrier
+      stage), R times each (default 3, alternating) after one untimed run on both, and prints
+      the median tokens/s of each (steps N/4 to N-1: after the JIT's warm-up, before the last
+      step's evaluation), the time per step in the gradient sum across executors, the bytes
+      each executor sends per step, and the speed-up.
       Runs go to DIR/store (default scalinglab-bench) and are deleted after timing.
       """;
 
