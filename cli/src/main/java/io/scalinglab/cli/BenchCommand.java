@@ -75,7 +75,8 @@ final class BenchCommand {
     Args args = Args.parse("bench", argv, IdBench.extend(flags), Set.of("--help"));
     if (args.positional().isEmpty()) {
       System.out.print(
-          "usage: scalinglab bench tokenize|train|id|sweep|sweep-load|prepare-load [flags];"
+          "usage: scalinglab bench tokenize|train|id|sweep|sweep-load|prepare-load|data-parallel"
+              + " [flags];"
               + " 'scalinglab bench <name> --help'\n\n"
               + HELP
               + "\n"
@@ -87,7 +88,9 @@ final class BenchCommand {
               + "\n"
               + SweepLoadBench.HELP
               + "\n"
-              + PrepareLoadBench.HELP);
+              + PrepareLoadBench.HELP
+              + "\n"
+              + DataParallelBench.HELP);
       return;
     }
     if (args.has("--help")) {
@@ -99,6 +102,7 @@ final class BenchCommand {
             case "sweep" -> SweepBench.HELP;
             case "sweep-load" -> SweepLoadBench.HELP;
             case "prepare-load" -> PrepareLoadBench.HELP;
+            case "data-parallel" -> DataParallelBench.HELP;
             default -> HELP;
           });
       return;
@@ -111,11 +115,13 @@ final class BenchCommand {
       case "sweep" -> SweepBench.run(args);
       case "sweep-load" -> SweepLoadBench.run(args);
       case "prepare-load" -> PrepareLoadBench.run(args);
+      case "data-parallel" -> DataParallelBench.run(args);
       default ->
           throw new UsageException(
               "unknown benchmark '"
                   + what
-                  + "'; available: tokenize, train, id, sweep, sweep-load, prepare-load");
+                  + "'; available: tokenize, train, id, sweep, sweep-load, prepare-load,"
+                  + " data-parallel");
     }
   }
 

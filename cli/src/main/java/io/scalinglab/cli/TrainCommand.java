@@ -3,13 +3,16 @@ package io.scalinglab.cli;
 import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.error.ScalinglabException;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.sweep.DataParallelTrain;
 import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
 import io.scalinglab.trainer.train.Trainer;
+import org.apache.spark.sql.SparkSession;
 
 /** {@code scalinglab train}: trains one run into the results store, resuming if it can. */
 final class TrainCommand {
@@ -27,6 +30,10 @@ final class TrainCommand {
         scalinglab train --config configs/datasets/demo-europarl.conf \\
           --set model.n-layer=2 --set model.n-embd=128 --set model.block-size=64 \\
           --set train.max-steps=200
+
+      With --set train.data-parallel=W (W > 1) the run trains as W Spark tasks of one barrier
+      stage on the spark.master (local[*] by default), each with train.threads cores, summing
+      their gradients every step.
 
       Exit status 1 if the run diverged (the message says at which step and what to try).
 
@@ -58,15 +65,36 @@ final class TrainCommand {
     MetricsListener metrics =
         MetricsListener.start(config, spec, config.train().sweep(), config.dataset().name());
     RunResult r;
-    try {
-      r = new Trainer(store, spec, Console::line, metrics).run();
-    } catch (RuntimeException e) {
-      metrics.failed();
-      throw e;
+    if (spec.dataParallel() > 1) {
+      r = dataParallel(config, store);
+    } else {
+      try {
+        r = new Trainer(store, spec, Console::line, metrics).run();
+      } catch (RuntimeException e) {
+        metrics.failed();
+        throw e;
+      }
     }
     Console.plain(spec.runDir().toString());
     if (r.status().equals("diverged")) {
       throw new ScalinglabException("the run diverged: " + r.reason());
+    }
+  }
+
+  /**
+   * The run as train.data-parallel tasks of one Spark barrier stage, on the config's Spark master
+   * (local[*] by default: each task a thread of this JVM), each task with train.threads cores.
+   */
+  private static RunResult dataParallel(ScalinglabConfig config, ResultsStore store) {
+    SparkSettings s = config.spark();
+    java.util.Map<String, String> conf = new java.util.LinkedHashMap<>(s.conf());
+    conf.putIfAbsent("spark.task.cpus", Integer.toString(config.train().threads()));
+    SparkSession spark =
+        SparkSessions.getOrCreate(new SparkSettings(s.master(), s.appName(), s.localIp(), conf));
+    try {
+      return DataParallelTrain.run(spark, config, store, Console::line);
+    } finally {
+      spark.stop();
     }
   }
 }

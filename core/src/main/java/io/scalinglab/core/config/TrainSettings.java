@@ -10,7 +10,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
-/** How one run trains ({@code train} in reference.conf): data, optimizer, evaluation, output. */
+/**
+ * How one run trains ({@code train} in reference.conf): data, optimizer, evaluation, output.
+ *
+ * @param dataParallel the Spark tasks a run of at least {@code dataParallelMinParams} parameters
+ *     trains on; smaller runs train on one
+ */
 public record TrainSettings(
     String sweep,
     String subset,
@@ -36,6 +41,8 @@ public record TrainSettings(
     int logInterval,
     long seed,
     int threads,
+    int dataParallel,
+    long dataParallelMinParams,
     double peakFlops,
     int gpu,
     Activations activations) {
@@ -140,6 +147,8 @@ public record TrainSettings(
             s.intValue("train.log-interval", POSITIVE),
             s.integer("train.seed", Check.any()),
             s.intValue("train.threads", POSITIVE),
+            s.intValue("train.data-parallel", POSITIVE),
+            s.integer("train.data-parallel-min-params", NON_NEGATIVE),
             s.number("train.peak-flops", Check.interval(0, false, Double.MAX_VALUE, true)),
             s.intValue("train.gpu", Check.atLeast(-1)),
             new Activations(
@@ -151,6 +160,7 @@ public record TrainSettings(
     checkSchedule(s, t);
     checkStop(s, t);
     checkLayers(s, t.activations().layers());
+    checkDataParallel(s, t);
     return t;
   }
 
@@ -198,6 +208,41 @@ public record TrainSettings(
               + " steps; raise train.max-steps to at least "
               + needed
               + ", or lower train.eval-interval or train.patience");
+    }
+  }
+
+  /**
+   * A run of {@code train.data-parallel} = W tasks cuts every micro-batch into W parts of whole
+   * windows, computed by the kernel engine: each part needs a window, and the testbed's regressor
+   * and the SameDiff graph train in one task only.
+   */
+  private static void checkDataParallel(Settings s, TrainSettings t) {
+    int w = t.dataParallel();
+    if (w == 1) {
+      return;
+    }
+    if (w > t.batchSize()) {
+      throw s.invalid(
+          "train.data-parallel",
+          "each of the "
+              + w
+              + " tasks computes at least one window of every micro-batch, but train.batch-size"
+              + " = "
+              + t.batchSize()
+              + ": raise train.batch-size to at least "
+              + w
+              + " or lower train.data-parallel");
+    }
+    if (s.choice("model.engine", ModelEngine.class) != ModelEngine.KERNEL) {
+      throw s.invalid(
+          "train.data-parallel",
+          "needs model.engine = kernel (the SameDiff graph trains in one task): set"
+              + " model.engine = kernel or train.data-parallel = 1");
+    }
+    if (s.bool("testbed.enabled")) {
+      throw s.invalid(
+          "train.data-parallel",
+          "the testbed's regressor trains in one task: set train.data-parallel = 1");
     }
   }
 

@@ -71,13 +71,15 @@ public final class SparkSessions {
    * Fails, naming what to run instead, when {@code conf}'s master is a cluster (not {@code local}),
    * spark-submit (which sets {@code spark.submit.deployMode}) did not start this JVM and nothing
    * ships the code to the executors ({@code spark.jars}, as {@code bench id --master} sets to its
-   * own jar).
+   * own jar, or {@code spark.executor.extraClassPath}, as {@code bench data-parallel} sets to this
+   * JVM's class path for the cluster it starts on this machine).
    */
   static void requireSubmitted(SparkConf conf) {
     String master = conf.get("spark.master", "local[*]");
     if (master.startsWith("local")
         || conf.contains("spark.submit.deployMode")
-        || !conf.get("spark.jars", "").isBlank()) {
+        || !conf.get("spark.jars", "").isBlank()
+        || !conf.get("spark.executor.extraClassPath", "").isBlank()) {
       return;
     }
     throw new ConfigException(

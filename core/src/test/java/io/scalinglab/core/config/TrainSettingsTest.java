@@ -103,6 +103,29 @@ class TrainSettingsTest {
         TrainSettings.fromConfig(ConfigFactory.empty()).activations().layersFor(12));
   }
 
+  @Test
+  void dataParallelNeedsAWindowPerTaskTheKernelAndNoTestbed() {
+    assertEquals(1, TrainSettings.fromConfig(ConfigFactory.empty()).dataParallel());
+    assertEquals(
+        4,
+        TrainSettings.fromConfig(
+                ConfigFactory.parseString("train { data-parallel = 4, batch-size = 4 }"))
+            .dataParallel());
+    assertMessage("train.data-parallel = 0", "'0' in train.data-parallel is invalid");
+    assertMessage(
+        "train { data-parallel = 4, batch-size = 3 }",
+        "'4' in train.data-parallel is invalid",
+        "raise train.batch-size to at least 4");
+    assertMessage(
+        "train.data-parallel = 2\nmodel.engine = samediff",
+        "'2' in train.data-parallel is invalid",
+        "needs model.engine = kernel");
+    assertMessage(
+        "train.data-parallel = 2\ntestbed.enabled = true",
+        "'2' in train.data-parallel is invalid",
+        "testbed");
+  }
+
   private static void assertMessage(String hocon, String... parts) {
     ConfigException e =
         assertThrows(

@@ -15,13 +15,15 @@ import org.apache.hadoop.fs.Path;
 /**
  * What decides a run's rounding beyond the settings its id hashes: the engine, the kernel's
  * element-wise implementation, the thread count (the kernel's data-parallel shards, the SameDiff
- * graph's native threads), the data type and the backend. Two runs of one id with the same numerics
+ * graph's native threads), the Spark tasks that train the run together ({@code
+ * train.data-parallel}), the data type and the backend. Two runs of one id with the same numerics
  * compute the same bits; with other numerics they agree only to rounding, so a checkpoint records
  * its numerics and a resume with other numerics is refused ({@link #checkResume}) rather than
  * finishing a run on arithmetic it did not start with.
  *
  * <p>Keys are the config keys a user changes ({@code model.engine}, {@code model.kernel-ops},
- * {@code train.threads}), then {@code dtype} and {@code backend}, which follow from the build.
+ * {@code train.threads}, {@code train.data-parallel}), then {@code dtype} and {@code backend},
+ * which follow from the build.
  *
  * @param values the fingerprint by key, in the order above
  */
@@ -32,6 +34,14 @@ public record Numerics(Map<String, Object> values) {
 
   /** The numerics of {@code model} trained with {@code threads} threads on this JVM's backend. */
   public static Numerics of(LanguageModel model, int threads) {
+    return of(model, threads, 1);
+  }
+
+  /**
+   * The numerics of {@code model} trained by {@code dataParallel} tasks ({@code
+   * train.data-parallel}) of {@code threads} threads each on this JVM's backend.
+   */
+  public static Numerics of(LanguageModel model, int threads, int dataParallel) {
     requireNonNull(model, "model");
     Map<String, Object> v = new LinkedHashMap<>();
     if (model instanceof GptKernel k) {
@@ -42,6 +52,7 @@ public record Numerics(Map<String, Object> values) {
       v.put("model.kernel-ops", "none");
     }
     v.put("train.threads", threads);
+    v.put("train.data-parallel", dataParallel);
     v.put("dtype", "float32");
     v.put("backend", Backends.cuda() ? "cuda" : "cpu");
     return new Numerics(v);

@@ -3,6 +3,7 @@ package io.scalinglab.trainer.model;
 import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.config.ElementwiseOps;
+import io.scalinglab.trainer.parallel.Collective;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +76,23 @@ public final class GptKernel implements LanguageModel {
    * @throws io.scalinglab.core.error.ConfigException if {@code ops} cannot run in this JVM
    */
   public GptKernel(GptConfig config, long seed, DataType dtype, int threads, ElementwiseOps ops) {
+    this(config, seed, dtype, threads, ops, null);
+  }
+
+  /**
+   * As {@link #GptKernel(GptConfig, long, DataType, int, ElementwiseOps)}, as member {@code
+   * group.rank()} of a data-parallel group ({@code train.data-parallel}): each batch it is given is
+   * the whole batch, of which it computes its part on its threads, and its gradients and losses are
+   * the group's sums (see {@link KernelShards}). Every member must make the same calls in the same
+   * order. A null or one-member group trains alone.
+   */
+  public GptKernel(
+      GptConfig config,
+      long seed,
+      DataType dtype,
+      int threads,
+      ElementwiseOps ops,
+      Collective group) {
     requireNonNull(ops, "ops");
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -105,7 +123,7 @@ public final class GptKernel implements LanguageModel {
     for (int i = 0; i < replicas.length; i++) {
       replicas[i] = new KernelReplica(config, dtype, params, KernelOps.forType(dtype, ops));
     }
-    shards = new KernelShards(config, dtype, replicas);
+    shards = new KernelShards(config, dtype, replicas, group);
   }
 
   /**

@@ -1,5 +1,8 @@
 package io.scalinglab.trainer.model;
 
+import io.scalinglab.trainer.parallel.Collective;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -10,13 +13,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager.Location;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link GptKernel}'s data parallelism within one JVM: a batch cut into shards of whole windows,
  * each shard's pass on its own {@link KernelReplica} and thread, and the gradients summed into the
  * first replica's, weighted by shard size, in a fixed order (so a run is reproducible for a given
  * shard count). With one replica everything runs on the caller's thread.
+ *
+ * <p>A member of a data-parallel group ({@code train.data-parallel}: W Spark tasks, a {@link
+ * Collective}) first takes its part of the batch, the windows a model of W shards would give its
+ * shard {@code rank}, and cuts that part into its own shards; the weights stay each shard's share
+ * of the whole batch. Its weighted sum of gradients then goes into the group's sum (in rank order),
+ * and its weighted loss into the group's, so W members of one thread each compute what one model of
+ * W threads computes, bit for bit.
  */
 final class KernelShards {
   private final GptConfig config;
@@ -28,11 +40,24 @@ final class KernelShards {
   /** The shards' threads; null with one shard. */
   private final ExecutorService shardThreads;
 
-  KernelShards(GptConfig config, DataType dtype, KernelReplica[] replicas) {
+  /** The data-parallel group this model is a member of, or null when it trains alone. */
+  private final Collective group;
+
+  /** The gradients laid end to end for the group's sum; null when alone. */
+  private ByteBuffer flat;
+
+  /** Where the gradients pass through on their way into {@link #flat}. */
+  private final float[] block = new float[1 << 14];
+
+  KernelShards(GptConfig config, DataType dtype, KernelReplica[] replicas, Collective group) {
+    if (group != null && group.size() > 1 && dtype != DataType.FLOAT) {
+      throw new IllegalArgumentException("a data-parallel model computes in float32, not " + dtype);
+    }
     this.config = config;
     this.dtype = dtype;
     this.replicas = replicas.clone();
     this.shardThreads = replicas.length == 1 ? null : ShardThreads.pool(replicas.length);
+    this.group = group == null || group.size() == 1 ? null : group;
   }
 
   /** How many shards a batch of enough windows is cut into. */
@@ -50,6 +75,9 @@ final class KernelShards {
    * {@code dropout}, each shard draws the masks of its windows from {@code seed}.
    */
   double train(int[] x, int[] y, boolean dropout, long seed) {
+    if (group != null) {
+      return trainInGroup(x, y, dropout, seed);
+    }
     int[] bounds = bounds(x.length);
     int t = config.blockSize();
     if (bounds.length == 2) {
@@ -68,8 +96,113 @@ final class KernelShards {
     return weighted(losses, weights);
   }
 
+  /**
+   * {@link #train} as a member of the group: this member's shards of its part of the batch, their
+   * weighted gradients summed here and then across the group, the loss likewise.
+   */
+  private double trainInGroup(int[] x, int[] y, boolean dropout, long seed) {
+    int[] bounds = memberBounds(x.length);
+    int t = config.blockSize();
+    int k = bounds.length - 1;
+    double[] losses =
+        onShards(
+            bounds,
+            s ->
+                replicas[s].train(
+                    part(x, bounds, s),
+                    part(y, bounds, s),
+                    dropout ? new KernelReplica.Masks(seed, bounds[s] / t) : null));
+    double[] weights = weights(bounds, x.length);
+    for (KernelReplica r : replicas) {
+      // the sums below read and write the gradients' host memory: on the CUDA backend, bring the
+      // device's values over first (a no-op on the CPU)
+      r.grads.values().forEach(g -> Nd4j.getAffinityManager().ensureLocation(g, Location.HOST));
+    }
+    if (k == 1) {
+      sumAcrossGroup((float) weights[0]); // weighted as it is laid out: one pass, not two
+    } else {
+      sumGradients(weights, k);
+      sumAcrossGroup(1f); // exact: x · 1 = x
+    }
+    replicas[0]
+        .grads
+        .values()
+        .forEach(g -> Nd4j.getAffinityManager().tagLocation(g, Location.HOST));
+    return sumAcrossGroup(weighted(losses, weights));
+  }
+
+  /** {@link #evaluate} as a member of the group. */
+  private double evaluateInGroup(int[] x, int[] y) {
+    int[] bounds = memberBounds(x.length);
+    double[] losses =
+        onShards(bounds, s -> replicas[s].evaluate(part(x, bounds, s), part(y, bounds, s)));
+    return sumAcrossGroup(weighted(losses, weights(bounds, x.length)));
+  }
+
+  /**
+   * Token offsets in the whole batch of {@code n} tokens where this member's shards begin, and
+   * where its part ends last: its part is the shard {@code rank} of a batch cut {@link #cut} into
+   * as many shards as the group has members.
+   */
+  int[] memberBounds(int n) {
+    int[] parts = cut(n, group.size());
+    int from = parts[group.rank()];
+    int[] local = cut(parts[group.rank() + 1] - from, replicas.length);
+    for (int s = 0; s < local.length; s++) {
+      local[s] += from;
+    }
+    return local;
+  }
+
+  /**
+   * The group's sum of every member's first-replica gradients times {@code weight}, into them, in
+   * rank order. The product is {@link #sumRange}'s, {@code weight · g} in float32, a block at a
+   * time in a heap array where the JIT vectorizes it.
+   */
+  private void sumAcrossGroup(float weight) {
+    if (flat == null) {
+      long total = 0;
+      for (INDArray g : replicas[0].grads.values()) {
+        total += g.length();
+      }
+      flat = ByteBuffer.allocateDirect(Math.toIntExact(total * 4)).order(ByteOrder.nativeOrder());
+    }
+    FloatBuffer all = flat.clear().asFloatBuffer();
+    for (INDArray g : replicas[0].grads.values()) {
+      FloatBuffer from = g.data().asNioFloat();
+      int n = (int) g.length();
+      for (int at = 0; at < n; at += block.length) {
+        int len = Math.min(block.length, n - at);
+        from.get(at, block, 0, len);
+        for (int i = 0; i < len; i++) {
+          block[i] = weight * block[i];
+        }
+        all.put(block, 0, len);
+      }
+    }
+    group.sumFloats(flat);
+    all.clear();
+    for (INDArray g : replicas[0].grads.values()) {
+      FloatBuffer into = g.data().asNioFloat();
+      into.put(all.limit(all.position() + (int) g.length()));
+      all.limit(all.capacity());
+    }
+  }
+
+  /** The group's sum of every member's {@code loss}, in rank order from 0, as {@link #weighted}. */
+  private double sumAcrossGroup(double loss) {
+    double sum = 0;
+    for (double[] member : group.gather(new double[] {loss})) {
+      sum += member[0];
+    }
+    return sum;
+  }
+
   /** Mean loss of the batch over all shards, forward passes only. */
   double evaluate(int[] x, int[] y) {
+    if (group != null) {
+      return evaluateInGroup(x, y);
+    }
     int[] bounds = bounds(x.length);
     if (bounds.length == 2) {
       return replicas[0].evaluate(x, y);
@@ -85,8 +218,16 @@ final class KernelShards {
    * do not divide evenly.
    */
   int[] bounds(int n) {
+    return cut(n, replicas.length);
+  }
+
+  /**
+   * Token offsets where the {@code min(shards, windows)} shards of {@code n} tokens begin, and
+   * {@code n} last, the first ones a window larger where the windows do not divide evenly.
+   */
+  private int[] cut(int n, int shards) {
     int windows = n / config.blockSize();
-    int k = Math.min(replicas.length, windows);
+    int k = Math.min(shards, windows);
     int[] bounds = new int[k + 1];
     for (int s = 0; s < k; s++) {
       int w = windows / k + (s < windows % k ? 1 : 0);
@@ -101,9 +242,14 @@ final class KernelShards {
 
   /** Each shard's share of the batch's tokens: the weight of its mean loss and gradient. */
   private static double[] weights(int[] bounds) {
+    return weights(bounds, bounds[bounds.length - 1]);
+  }
+
+  /** Each shard's share of a batch of {@code n} tokens. */
+  private static double[] weights(int[] bounds, int n) {
     double[] w = new double[bounds.length - 1];
     for (int s = 0; s < w.length; s++) {
-      w[s] = (double) (bounds[s + 1] - bounds[s]) / bounds[w.length];
+      w[s] = (double) (bounds[s + 1] - bounds[s]) / n;
     }
     return w;
   }
@@ -119,6 +265,9 @@ final class KernelShards {
   /** Runs {@code task} for every shard of {@code bounds} on the shard threads; their results. */
   private double[] onShards(int[] bounds, IntToDouble task) {
     int k = bounds.length - 1;
+    if (k == 1) {
+      return new double[] {task.apply(0)};
+    }
     List<Future<Double>> running = new ArrayList<>(k);
     for (int s = 0; s < k; s++) {
       int shard = s;

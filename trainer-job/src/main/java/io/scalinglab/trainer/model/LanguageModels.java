@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.config.ElementwiseOps;
 import io.scalinglab.core.config.ModelEngine;
+import io.scalinglab.trainer.parallel.Collective;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /** The {@link LanguageModel} a {@code model.engine} names. */
@@ -32,9 +33,28 @@ public final class LanguageModels {
    */
   public static LanguageModel create(
       ModelEngine engine, GptConfig config, long seed, int threads, ElementwiseOps ops) {
+    return create(engine, config, seed, threads, ops, null);
+  }
+
+  /**
+   * As {@link #create(ModelEngine, GptConfig, long, int, ElementwiseOps)}, the kernel as a member
+   * of the data-parallel {@code group} (null: alone).
+   *
+   * @throws IllegalArgumentException for the SameDiff engine in a group of more than one
+   */
+  public static LanguageModel create(
+      ModelEngine engine,
+      GptConfig config,
+      long seed,
+      int threads,
+      ElementwiseOps ops,
+      Collective group) {
+    if (engine == ModelEngine.SAMEDIFF && group != null && group.size() > 1) {
+      throw new IllegalArgumentException("the SameDiff engine trains in one task only");
+    }
     return switch (requireNonNull(engine, "engine")) {
       case SAMEDIFF -> new Gpt(config, seed);
-      case KERNEL -> new GptKernel(config, seed, DataType.FLOAT, threads, ops);
+      case KERNEL -> new GptKernel(config, seed, DataType.FLOAT, threads, ops, group);
     };
   }
 }

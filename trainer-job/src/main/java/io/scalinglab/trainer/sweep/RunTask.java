@@ -2,12 +2,15 @@ package io.scalinglab.trainer.sweep;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.scalinglab.core.cli.Console;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SweepSettings;
 import io.scalinglab.core.spark.HadoopConf;
 import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.ResultsStore;
 import io.scalinglab.trainer.data.TokenCache;
+import io.scalinglab.trainer.parallel.BarrierRun;
+import io.scalinglab.trainer.parallel.Collective;
 import io.scalinglab.trainer.train.MetricsListener;
 import io.scalinglab.trainer.train.RunResult;
 import io.scalinglab.trainer.train.RunSpec;
@@ -16,6 +19,7 @@ import java.nio.file.Paths;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
@@ -28,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * The Spark task that trains one run of a sweep: it resolves the run from its config (the same spec
  * the driver planned), binds the GPU Spark assigned to the task if there is one, trains or resumes
  * the run, and returns its result.json. While training it keeps {@code progress.json} in the run
- * folder fresh for the driver's progress lines.
+ * folder fresh for the driver's progress lines. A run of {@code train.data-parallel} W > 1 runs it
+ * in each of the W tasks of a barrier stage ({@link BarrierRun}), rank 0 writing the files.
  */
-final class RunTask implements Function<String, String> {
+final class RunTask implements Function<String, String>, BarrierRun.Member {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RunTask.class);
   private static final ObjectMapper JSON = Json.MAPPER;
@@ -42,14 +47,29 @@ final class RunTask implements Function<String, String> {
   private final String sweepName;
   private final String dataset;
 
+  /** Whether the writer's log lines also go to standard output: the train command's progress. */
+  private final boolean console;
+
   RunTask(HadoopConf hadoop, String sweepName, String dataset) {
+    this(hadoop, sweepName, dataset, false);
+  }
+
+  RunTask(HadoopConf hadoop, String sweepName, String dataset, boolean console) {
     this.hadoop = hadoop;
     this.sweepName = sweepName;
     this.dataset = dataset;
+    this.console = console;
   }
 
   @Override
   public String call(String configJson) {
+    return train(configJson, null);
+  }
+
+  /** Trains the run as member {@code group.rank()} of its data-parallel tasks (null: alone). */
+  @Override
+  public String train(String configJson, Collective group) {
+    boolean writer = group == null || group.rank() == 0;
     ScalinglabConfig config = ScalinglabConfig.fromJson(configJson);
     TaskContext task = TaskContext.get();
     int attempt = task == null ? 0 : task.attemptNumber();
@@ -75,13 +95,22 @@ final class RunTask implements Function<String, String> {
         gpu == null ? "" : " on GPU " + gpu);
     RunResult r;
     try {
-      r = new Trainer(store, spec, RunTask::log, listener, tokenCache()).run();
+      Consumer<String> log =
+          console && writer
+              ? line -> {
+                log(line);
+                Console.line(line);
+              }
+              : RunTask::log;
+      r = new Trainer(store, spec, log, listener, tokenCache(), group).run();
     } catch (RuntimeException | Error e) {
       metrics.failed();
       throw e;
     }
-    listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
-    removeLeftovers(store, spec);
+    if (writer) {
+      listener.write(r.steps(), spec.train().maxSteps(), 0, 0, Double.NaN, true);
+      removeLeftovers(store, spec);
+    }
     return r.toJson().toString();
   }
 

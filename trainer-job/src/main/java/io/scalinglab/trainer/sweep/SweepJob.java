@@ -13,6 +13,7 @@ import io.scalinglab.core.store.Json;
 import io.scalinglab.core.store.Manifests;
 import io.scalinglab.core.store.Provenance;
 import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.parallel.BarrierRun;
 import io.scalinglab.trainer.testbed.TestbedSweep;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,9 +36,11 @@ import org.apache.spark.sql.SparkSession;
  * The one driver of every sweep, corpus or testbed ({@link SweepKind}): one Spark job of one task
  * per run, all submitted at once so the cluster's task slots run them in parallel, each run
  * failing, retrying (Spark's {@code spark.task.maxFailures}) and resuming from its checkpoint on
- * its own. The driver holds the sweep folder's lock, removes what interrupted writers left, prints
- * progress, sets the sweep's Prometheus gauges, and keeps {@code sweep.json}, {@code results.csv}
- * and {@code results.parquet} current. Runs finished by an earlier submission are skipped.
+ * its own; a run of {@code train.data-parallel} W > 1 is a barrier stage of W tasks ({@link
+ * BarrierRun}). The driver holds the sweep folder's lock, removes what interrupted writers left,
+ * prints progress, sets the sweep's Prometheus gauges, and keeps {@code sweep.json}, {@code
+ * results.csv} and {@code results.parquet} current. Runs finished by an earlier submission are
+ * skipped.
  */
 public final class SweepJob {
   private static final ObjectMapper JSON = Json.MAPPER;
@@ -109,9 +112,16 @@ public final class SweepJob {
       Function<String, String> task = kind.task(new HadoopConf(store.hadoopConf()), train.sweep());
       String group = "scalinglab-sweep-" + train.sweep();
       Map<String, JavaFutureAction<List<String>>> jobs = new LinkedHashMap<>();
+      Map<String, Integer> tasks = new LinkedHashMap<>();
       for (R r : pending) {
         jsc.setJobGroup(group, kind.noun() + " " + train.sweep() + " run " + r.runId(), true);
-        jobs.put(r.runId(), jsc.parallelize(List.of(r.configJson()), 1).map(task).collectAsync());
+        int w = r instanceof SweepPlan.Run run ? run.spec().dataParallel() : 1;
+        tasks.put(r.runId(), w);
+        jobs.put(
+            r.runId(),
+            w > 1 && task instanceof BarrierRun.Member member
+                ? BarrierRun.submit(jsc, r.runId(), r.configJson(), w, member, log)
+                : jsc.parallelize(List.of(r.configJson()), 1).map(task).collectAsync());
       }
       jsc.clearJobGroup();
       ScheduledExecutorService progress =
@@ -122,7 +132,12 @@ public final class SweepJob {
             String resultJson = job.getValue().get().get(0);
             state.done(job.getKey(), JSON.readTree(resultJson));
           } catch (ExecutionException e) {
-            String why = failureMessage(e.getCause() == null ? e : e.getCause());
+            String why =
+                BarrierRun.explain(
+                    failureMessage(e.getCause() == null ? e : e.getCause()),
+                    job.getKey(),
+                    tasks.get(job.getKey()),
+                    jsc.sc());
             state.failed(job.getKey(), why);
             log.accept("run " + job.getKey() + " failed: " + why);
           } catch (IOException e) {

@@ -35,6 +35,7 @@ final class RunHarness {
   private final RunManifest manifest;
   private final Trainer.Listener listener;
   private final Consumer<String> log;
+  private final boolean writer;
 
   /** The harness of the run {@code manifest} describes (status running, no provenance yet). */
   RunHarness(
@@ -45,6 +46,23 @@ final class RunHarness {
       String resolvedConfigJson,
       Trainer.Listener listener,
       Consumer<String> log) {
+    this(store, runDir, manifest, train, resolvedConfigJson, listener, log, true);
+  }
+
+  /**
+   * As above; with {@code writer} false, the harness of a data-parallel member other than rank 0,
+   * which trains along but writes nothing (no manifest, checkpoint, metrics or result).
+   */
+  RunHarness(
+      ResultsStore store,
+      Path runDir,
+      RunManifest manifest,
+      TrainSettings train,
+      String resolvedConfigJson,
+      Trainer.Listener listener,
+      Consumer<String> log,
+      boolean writer) {
+    this.writer = writer;
     this.store = requireNonNull(store, "store");
     this.runDir = requireNonNull(runDir, "runDir");
     this.manifest = requireNonNull(manifest, "manifest");
@@ -65,6 +83,11 @@ final class RunHarness {
     return Optional.of(RunResult.fromJson(store.readJson(resultPath)));
   }
 
+  /** Whether this harness writes the run's files: alone, or rank 0 of a data-parallel group. */
+  boolean writer() {
+    return writer;
+  }
+
   /** Gives the run its threads and, on the CUDA backend, its GPU. */
   void bindBackend() {
     Backends.setThreads(train.threads());
@@ -80,7 +103,7 @@ final class RunHarness {
 
   /** The loop that trains the run with {@code optim}. */
   TrainLoop loop(OptimConfig optim) {
-    return new TrainLoop(store, runDir, runId, train, optim, listener, log);
+    return new TrainLoop(store, runDir, runId, train, optim, listener, log, writer);
   }
 
   /**
@@ -92,7 +115,7 @@ final class RunHarness {
   int resume(
       TrainLoop loop, Consumer<Map<String, INDArray>> loadParams, AdamW opt, Trainer.Progress p) {
     int step = loop.resume(loadParams, opt, p);
-    if (step == 0) {
+    if (step == 0 && writer) {
       writeManifest("running", null);
     }
     return step;
@@ -103,6 +126,9 @@ final class RunHarness {
    * numerics) and the manifest with the final status, prints the summary and tells the listener.
    */
   RunResult finish(RunResult r, ObjectNode extra, Trainer.Progress p) {
+    if (!writer) {
+      return r;
+    }
     ObjectNode result = r.toJson();
     result.setAll(extra);
     Manifests.withProvenance(result, provenance());

@@ -29,8 +29,9 @@ import org.apache.hadoop.fs.Path;
  * model's shape and the engine that computes it, the training settings, and the run's id and
  * folder. The id is a hash of what the run computes (dataset, subset, model, optimizer, steps,
  * seed), so the same run started again finds its own folder and resumes. How it is computed (the
- * engine, the kernel's element-wise ops, the threads) changes only the rounding and is left out of
- * the id; a checkpoint records it instead, and a resume must match it ({@link Numerics}).
+ * engine, the kernel's element-wise ops, the threads, the data-parallel tasks) changes only the
+ * rounding and is left out of the id; a checkpoint records it instead, and a resume must match it
+ * ({@link Numerics}).
  *
  * <p>A run that starts from pretrained weights ({@code model.init-from}) has the file checked
  * against the model's shape here, on the driver, before anything trains; its id holds the path (in
@@ -72,6 +73,8 @@ public record RunSpec(
       List.of(
           "sweep",
           "threads",
+          "data-parallel",
+          "data-parallel-min-params",
           "log-interval",
           "checkpoint-interval",
           "keep-checkpoints",
@@ -183,6 +186,14 @@ public record RunSpec(
   }
 
   /** The optimizer settings of {@link #train}. */
+  /**
+   * The Spark tasks this run trains on: {@code train.data-parallel} if its model has at least
+   * {@code train.data-parallel-min-params} parameters, else 1.
+   */
+  public int dataParallel() {
+    return model.totalParams() >= train.dataParallelMinParams() ? train.dataParallel() : 1;
+  }
+
   public OptimConfig optim() {
     return OptimConfig.of(train);
   }

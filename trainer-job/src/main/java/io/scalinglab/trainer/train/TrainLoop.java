@@ -65,6 +65,9 @@ final class TrainLoop {
   private final Trainer.Listener listener;
   private final Consumer<String> log;
 
+  /** False for a data-parallel member other than rank 0: it trains along and writes nothing. */
+  private final boolean writer;
+
   TrainLoop(
       ResultsStore store,
       Path runDir,
@@ -73,6 +76,19 @@ final class TrainLoop {
       OptimConfig optim,
       Trainer.Listener listener,
       Consumer<String> log) {
+    this(store, runDir, runId, t, optim, listener, log, true);
+  }
+
+  TrainLoop(
+      ResultsStore store,
+      Path runDir,
+      String runId,
+      TrainSettings t,
+      OptimConfig optim,
+      Trainer.Listener listener,
+      Consumer<String> log,
+      boolean writer) {
+    this.writer = writer;
     this.store = requireNonNull(store, "store");
     this.runDir = requireNonNull(runDir, "runDir");
     this.runId = requireNonNull(runId, "runId");
@@ -202,7 +218,9 @@ final class TrainLoop {
               + " converge");
     }
     double seconds = (System.nanoTime() - loopStart) / 1e9;
-    store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
+    if (writer) {
+      store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
+    }
     return new Outcome(
         step, status, reason, (step - firstStep) * units.perStep() / Math.max(seconds, 1e-9));
   }
@@ -272,6 +290,9 @@ final class TrainLoop {
    */
   private StepListener checkpoints(Map<String, INDArray> params, AdamW opt, Trainer.Progress p) {
     return e -> {
+      if (!writer) {
+        return;
+      }
       if (e.step % t.checkpointInterval() == 0 || e.last || e.stopReason != null) {
         Checkpoints.save(store, runDir, e.step, params, opt, p.state(), t.keepCheckpoints());
         store.writeString(new Path(runDir, "metrics.csv"), p.metricsCsv());
@@ -282,6 +303,9 @@ final class TrainLoop {
   /** The caller's {@link Trainer.Listener}, once the step's checkpoint is written. */
   private StepListener caller(Trainer.Progress p, Units units) {
     long[] stepStart = {System.nanoTime()};
+    if (!writer) {
+      return e -> {};
+    }
     return e -> {
       long now = System.nanoTime();
       listener.step(

@@ -24,6 +24,7 @@ import io.scalinglab.trainer.model.LanguageModel;
 import io.scalinglab.trainer.model.LanguageModels;
 import io.scalinglab.trainer.optim.AdamW;
 import io.scalinglab.trainer.optim.OptimConfig;
+import io.scalinglab.trainer.parallel.Collective;
 import io.scalinglab.trainer.pretrained.Gpt2Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,6 +49,9 @@ public final class Trainer {
   private final Consumer<String> log;
   private final Listener listener;
   private final TokenCache cache;
+
+  /** The data-parallel group this trainer is a member of, or null when it trains the run alone. */
+  private final Collective group;
 
   /**
    * What a caller sees of a run while it trains: the sweep driver's progress file, Prometheus
@@ -99,6 +103,22 @@ public final class Trainer {
    */
   public Trainer(
       ResultsStore store, RunSpec spec, Consumer<String> log, Listener listener, TokenCache cache) {
+    this(store, spec, log, listener, cache, null);
+  }
+
+  /**
+   * A trainer that is member {@code group.rank()} of the {@code train.data-parallel} tasks training
+   * the run together (null: alone). Every member trains the same steps on its part of each batch;
+   * rank 0 alone writes the run's files and tells {@code listener}.
+   */
+  public Trainer(
+      ResultsStore store,
+      RunSpec spec,
+      Consumer<String> log,
+      Listener listener,
+      TokenCache cache,
+      Collective group) {
+    this.group = group;
     this.store = requireNonNull(store, "store");
     this.spec = requireNonNull(spec, "spec");
     this.log = requireNonNull(log, "log");
@@ -116,7 +136,8 @@ public final class Trainer {
             spec.train(),
             spec.resolvedConfigJson(),
             listener,
-            log);
+            log,
+            group == null || group.rank() == 0);
     Optional<RunResult> finished = harness.finished();
     if (finished.isPresent()) {
       return finished.get();
@@ -152,17 +173,21 @@ public final class Trainer {
             .fixedBatches(t.evalBatches(), t.batchSize(), t.seed() + 1);
 
     LanguageModel gpt =
-        LanguageModels.create(spec.engine(), cfg, t.seed(), t.threads(), spec.kernelOps());
+        LanguageModels.create(spec.engine(), cfg, t.seed(), t.threads(), spec.kernelOps(), group);
     String where =
         gpt instanceof GptKernel k && k.shards() > 1
             ? "CPU backend, each batch in " + k.shards() + " data-parallel shards of one thread"
             : Backends.describe();
+    if (group != null) {
+      where += ", data-parallel task " + group.rank() + " of " + group.size();
+    }
     log.accept("run " + spec.runId() + " on the " + where);
     OptimConfig oc = spec.optim();
     AdamW opt = new AdamW(oc, gpt.params());
-    Progress p = harness.progress(Numerics.of(gpt, t.threads()));
+    Progress p = harness.progress(Numerics.of(gpt, t.threads(), spec.dataParallel()));
     TrainLoop loop = harness.loop(oc);
     int step = harness.resume(loop, gpt::loadParams, opt, p);
+    agreeOnStep(step);
     if (step == 0 && !spec.initFrom().isEmpty()) {
       Gpt2Weights.load(gpt, spec.initFrom(), store.hadoopConf(), log);
     }
@@ -170,7 +195,10 @@ public final class Trainer {
       // No steps: the initial weights (a pretrained checkpoint) become the run, evaluated and
       // saved as step 0, so eval and the id job read them as any other run's.
       p.evals.add(new double[] {0, evaluate(gpt, evalBatches)});
-      Checkpoints.save(store, spec.runDir(), 0, gpt.params(), opt, p.state(), t.keepCheckpoints());
+      if (harness.writer()) {
+        Checkpoints.save(
+            store, spec.runDir(), 0, gpt.params(), opt, p.state(), t.keepCheckpoints());
+      }
     }
     long tokensPerStep = (long) t.batchSize() * t.gradAccum() * cfg.blockSize();
     long flopsPerToken =
@@ -200,7 +228,7 @@ public final class Trainer {
             new TrainLoop.Units(tokensPerStep, flopsPerToken, "loss", "tok/s"));
     String status = o.status();
     double tokPerSec = o.perSecond();
-    if (status.equals("done")) {
+    if (status.equals("done") && harness.writer()) {
       ActivationCollector.collect(store, spec, gpt, val, log);
     }
     RunResult r =
@@ -221,7 +249,44 @@ public final class Trainer {
             Flops.mfu(tokPerSec, flopsPerToken, t.peakFlops()),
             p.evals,
             Regime.of(Regime.losses(p.evals), t.patience(), t.minDelta()));
-    return harness.finish(r, JSON.createObjectNode(), p);
+    ObjectNode extra = JSON.createObjectNode();
+    if (group != null) {
+      Collective.Stats c = group.stats();
+      ObjectNode dp = extra.putObject("data_parallel");
+      dp.put("tasks", group.size());
+      dp.put("gradient_sums", c.sums());
+      dp.put("sum_seconds", c.sumNanos() / 1e9);
+      dp.put("bytes_sent_per_sum", c.sums() == 0 ? 0 : c.bytesSent() / c.sums());
+    }
+    return harness.finish(r, extra, p);
+  }
+
+  /**
+   * Fails unless every member of the group resumes from the same step: a member that read another
+   * checkpoint would train on other parameters, its gradients summed with the rest.
+   */
+  private void agreeOnStep(int step) {
+    if (group == null) {
+      return;
+    }
+    double[][] steps = group.gather(new double[] {step});
+    for (int r = 0; r < steps.length; r++) {
+      if (steps[r][0] != step) {
+        throw new IllegalStateException(
+            "data-parallel task "
+                + r
+                + " of run "
+                + spec.runId()
+                + " resumes from step "
+                + (long) steps[r][0]
+                + ", task "
+                + group.rank()
+                + " from step "
+                + step
+                + ": a checkpoint was written while they started; the stage's retry resumes them"
+                + " together");
+      }
+    }
   }
 
   /** Mean loss over the fixed validation batches. */

@@ -39,6 +39,7 @@ class NumericsTest {
     assertEquals("kernel", numerics.path("model.engine").asText());
     assertEquals("nd4j", numerics.path("model.kernel-ops").asText());
     assertEquals(1, numerics.path("train.threads").asInt());
+    assertEquals(1, numerics.path("train.data-parallel").asInt());
     assertEquals("float32", numerics.path("dtype").asText());
     JsonNode resolved = state.path("provenance").path("resolved_config");
     assertEquals(3, resolved.path("train").path("max-steps").asInt(), state.toString());
@@ -56,7 +57,11 @@ class NumericsTest {
     store.deleteQuietly(new org.apache.hadoop.fs.Path(spec.runDir(), "result.json"));
 
     for (String change :
-        List.of("model.engine=samediff", "model.kernel-ops=vector", "train.threads=2")) {
+        List.of(
+            "model.engine=samediff",
+            "model.kernel-ops=vector",
+            "train.threads=2",
+            "train.data-parallel=2")) {
       ScalinglabConfig other = config.withOverrides(List.of(change));
       RunSpec otherSpec = RunSpec.resolve(other, store);
       assertEquals(spec.runId(), otherSpec.runId(), change + " keeps the id");

@@ -1,0 +1,215 @@
+package io.scalinglab.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.scalinglab.core.cli.Args;
+import io.scalinglab.core.cli.Console;
+import io.scalinglab.core.cli.JobOptions;
+import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.config.SparkSettings;
+import io.scalinglab.core.spark.SparkSessions;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.prepare.PrepareJob;
+import io.scalinglab.trainer.sweep.DataParallelTrain;
+import io.scalinglab.trainer.train.RunSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * {@code scalinglab bench data-parallel}: the training speed of one run of {@code bench train}'s
+ * config (b) on one and on two one-core executors of a standalone cluster on this machine ({@code
+ * train.data-parallel} = 1, 2), the time each step spends summing gradients across the executors,
+ * and the speed-up.
+ */
+final class DataParallelBench {
+  static final String HELP =
+      """
+      usage: scalinglab bench data-parallel [--steps N] [--repeats R] [--dir DIR]
+
+      Trains one run of bench train's config (b) (4 layers, 4 heads, width 256, block 128,
+      batch 8, byte-level Europarl from the demo) for N steps (default 80) on a Spark
+      standalone cluster started on this machine (a Master and a Worker of 2 cores, one-core
+      executors), as train.data-parallel = 1 (one executor) and 2 (two executors, one barrier
+      stage), R times each (default 3, alternating) after one untimed run on both, and prints
+      the median tokens/s of each (steps N/4 to N-1: after the JIT's warm-up, before the last
+      step's evaluation), the time per step in the gradient sum across executors, the bytes
+      each executor sends per step, and the speed-up.
+      Runs go to DIR/store (default scalinglab-bench) and are deleted after timing.
+      """;
+
+  private DataParallelBench() {}
+
+  /** One timed run: tokens/s, and the gradient sum's seconds and bytes per step. */
+  private record Timing(double tokensPerSecond, double sumSeconds, double bytesPerStep) {}
+
+  static void run(Args args) {
+    int steps = args.getInt("--steps", 80, 8);
+    int repeats = args.getInt("--repeats", 3, 1);
+    Path dir = Path.of(args.get("--dir", "scalinglab-bench")).toAbsolutePath().normalize();
+    Path corpus = DemoCorpora.europarl(Home.demoJars(), dir.resolve("corpora"));
+    List<String> overrides =
+        new ArrayList<>(
+            List.of(
+                "store.root=" + JobOptions.quote(dir.resolve("store").toUri().toString()),
+                "dataset.source.paths=[" + JobOptions.quote(corpus.toUri().toString()) + "]",
+                "spark.master=\"local[2]\"",
+                "model.n-layer=4",
+                "model.n-head=4",
+                "model.n-embd=256",
+                "model.block-size=128",
+                "train.batch-size=8",
+                "train.max-steps=" + steps,
+                "train.decay-steps=" + steps,
+                "train.warmup-steps=2",
+                "train.eval-interval=" + steps,
+                "train.eval-batches=1",
+                "train.checkpoint-interval=" + steps,
+                "train.log-interval=" + steps,
+                "train.activations.documents=1",
+                "train.activations.per-document=1"));
+    ScalinglabConfig base =
+        ScalinglabConfig.load(List.of(Home.config("datasets/demo-europarl.conf")), overrides);
+    Console.line(
+        String.format(
+            Locale.ROOT,
+            "bench data-parallel: config (b), %d steps, %d repeats, on 1 and 2 one-core executors"
+                + " of a standalone cluster on this machine (%d cores)",
+            steps,
+            repeats,
+            Runtime.getRuntime().availableProcessors()));
+    prepare(base);
+    List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>());
+    try (LocalStandalone cluster = LocalStandalone.start(dir.resolve("cluster"), 2, "4g")) {
+      Map<String, String> conf = new LinkedHashMap<>(cluster.executorConf(executorOptions()));
+      conf.put("spark.executor.cores", "1");
+      conf.put("spark.cores.max", "2");
+      conf.put("spark.task.cpus", "1");
+      conf.put("spark.executor.memory", "1536m");
+      conf.put("spark.ui.enabled", "false");
+      SparkSession spark =
+          SparkSessions.getOrCreate(
+              new SparkSettings(cluster.masterUrl(), "scalinglab-bench-data-parallel", "", conf));
+      try {
+        ResultsStore store =
+            ResultsStore.open(base.store().root(), spark.sparkContext().hadoopConfiguration());
+        // both executors compile the training code before anything is timed
+        once(spark, store, base, 2, -1, steps);
+        for (int r = 0; r < repeats; r++) {
+          for (int w = 1; w <= 2; w++) {
+            Timing t = once(spark, store, base, w, r, steps);
+            timings.get(w - 1).add(t);
+            Console.line(
+                String.format(
+                    Locale.ROOT,
+                    "repeat %d, %d executor(s): %,.0f tokens/s, gradient sum %.1f ms/step",
+                    r + 1,
+                    w,
+                    t.tokensPerSecond(),
+                    1e3 * t.sumSeconds()));
+          }
+        }
+      } finally {
+        spark.stop();
+      }
+    }
+    double one = median(timings.get(0), Timing::tokensPerSecond);
+    double two = median(timings.get(1), Timing::tokensPerSecond);
+    double sum = median(timings.get(1), Timing::sumSeconds);
+    double bytes = median(timings.get(1), Timing::bytesPerStep);
+    double stepSeconds = 8 * 128 / two;
+    Console.plain("");
+    Console.plain(
+        String.format(
+            Locale.ROOT,
+            "%-44s %12s%n%-44s %,12.0f%n%-44s %,12.0f%n%-44s %12.1f (%.0f%% of a step)%n%-44s %12.2f",
+            "medians of " + repeats,
+            "",
+            "tokens/s, 1 executor",
+            one,
+            "tokens/s, 2 executors (train.data-parallel=2)",
+            two,
+            "gradient sum across executors, ms per step",
+            1e3 * sum,
+            100 * sum / stepSeconds,
+            "MB each executor sends per step",
+            bytes / 1e6));
+    Console.plain(
+        String.format(
+            Locale.ROOT,
+            "data-parallel: 1 executor %,.0f tokens/s, 2 executors %,.0f tokens/s, gradient sum"
+                + " %.1f ms/step (%.2f MB sent per executor), speed-up %.2fx",
+            one,
+            two,
+            1e3 * sum,
+            bytes / 1e6,
+            two / one));
+  }
+
+  /** Trains the run once on {@code w} executors and deletes it. */
+  private static Timing once(
+      SparkSession spark, ResultsStore store, ScalinglabConfig base, int w, int repeat, int steps) {
+    String sweep = "bench-data-parallel-" + w + "-" + (repeat < 0 ? "warm-up" : repeat);
+    ScalinglabConfig c =
+        base.withOverrides(List.of("train.sweep=" + sweep, "train.data-parallel=" + w));
+    RunSpec spec = RunSpec.resolve(c, store);
+    DataParallelTrain.run(spark, c, store, line -> {});
+    String csv = store.readString(new org.apache.hadoop.fs.Path(spec.runDir(), "metrics.csv"));
+    List<String[]> rows = csv.lines().skip(1).map(l -> l.split(",", -1)).toList();
+    String[] from = rows.get(steps / 4 - 1);
+    String[] to = rows.get(steps - 2); // the last step evaluates: left out
+    double tokens = Double.parseDouble(to[1]) - Double.parseDouble(from[1]);
+    double seconds = Double.parseDouble(to[7]) - Double.parseDouble(from[7]);
+    JsonNode dp =
+        store
+            .readJson(new org.apache.hadoop.fs.Path(spec.runDir(), "result.json"))
+            .path("data_parallel");
+    int sums = dp.path("gradient_sums").asInt();
+    Timing t =
+        new Timing(
+            tokens / seconds,
+            sums == 0 ? 0 : dp.path("sum_seconds").asDouble() / sums,
+            dp.path("bytes_sent_per_sum").asDouble());
+    store.deleteQuietly(store.sweepDir(sweep));
+    return t;
+  }
+
+  /**
+   * The executors' JVM options: bin/jvm-options (Spark's --add-opens, the Vector API), 1g native.
+   */
+  private static List<String> executorOptions() {
+    try {
+      List<String> options = new ArrayList<>();
+      for (String line : Files.readAllLines(Home.root().resolve("bin/jvm-options"))) {
+        if (!line.isBlank() && !line.startsWith("#")) {
+          options.add(line.trim());
+        }
+      }
+      options.add("-Dorg.bytedeco.javacpp.maxbytes=1g");
+      return options;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void prepare(ScalinglabConfig config) {
+    SparkSession spark = SparkSessions.getOrCreate(config.spark());
+    try {
+      ResultsStore store =
+          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
+      PrepareJob.run(spark, config, store, line -> {});
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static double median(List<Timing> ts, java.util.function.ToDoubleFunction<Timing> f) {
+    return SweepBench.median(ts.stream().mapToDouble(f).toArray());
+  }
+}

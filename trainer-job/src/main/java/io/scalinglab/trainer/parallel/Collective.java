@@ -1,0 +1,63 @@
+package io.scalinglab.trainer.parallel;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The W members (ranks 0 … W − 1) of one data-parallel run, as each member sees the others: every
+ * member calls the same operations in the same order (each training step's gradient sum, each
+ * evaluation's gather), and each returns the same result on every member. Sums run in rank order,
+ * ((v₀ + v₁) + v₂) + …, whatever the network's timing, so a run is reproducible for a given W; with
+ * one thread per member that is the order {@code KernelShards} sums W threads' shards in one JVM,
+ * so W tasks of one thread compute the bits {@code train.threads = W} computes.
+ *
+ * <p>A member whose peer has gone (its task failed, its executor was lost) gets a {@link
+ * CollectiveException} from the operation it is in, so the whole barrier stage fails and Spark
+ * retries it, rather than training on with part of the gradient.
+ */
+public interface Collective extends AutoCloseable {
+  /** This member's rank: 0 writes the run's files. */
+  int rank();
+
+  /** The number of members, W. */
+  int size();
+
+  /**
+   * Replaces {@code floats} (a direct buffer of float32 in native byte order, the same length on
+   * every member) with the element-wise sum over all members, in rank order.
+   *
+   * @throws CollectiveException if a peer is gone or sent something else
+   */
+  void sumFloats(ByteBuffer floats);
+
+  /**
+   * Every member's {@code values} (the same length on every member), by rank.
+   *
+   * @throws CollectiveException if a peer is gone or sent something else
+   */
+  double[][] gather(double[] values);
+
+  /** Time and bytes spent so far, for the speed figures. */
+  Stats stats();
+
+  /** Closes the connections; a peer still waiting on this member then fails. */
+  @Override
+  void close();
+
+  /**
+   * What the collective has cost this member.
+   *
+   * @param sums gradient sums made
+   * @param sumNanos wall time in them
+   * @param bytesSent bytes this member sent in them (the received bytes are as many)
+   */
+  record Stats(long sums, long sumNanos, long bytesSent) {}
+
+  /** A peer that is gone, or out of step. */
+  final class CollectiveException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public CollectiveException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}
