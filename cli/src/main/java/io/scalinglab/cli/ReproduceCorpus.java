@@ -77,8 +77,8 @@ record ReproduceCorpus(String name, Path path, List<String> overrides, long byte
 
   /**
    * The corpus at {@code path} named {@code name}, read as {@code source} says ({@code
-   * dataset.source.*} settings): for a file whose name does not tell its format, such as the
-   * demo's Europarl lines ({@code .txt.gz} holding tab-separated columns).
+   * dataset.source.*} settings): for a file whose name does not tell its format, such as the demo's
+   * Europarl lines ({@code .txt.gz} holding tab-separated columns).
    */
   static ReproduceCorpus of(String name, Path path, List<String> source) {
     List<String> o = new ArrayList<>();
