@@ -194,15 +194,22 @@ public final class ScalingFits {
         }
       }
     }
+    double[] lifted = model.liftedE(theta);
     IntStream.range(0, draws.length)
         .parallel()
         .forEach(
             b -> {
-              Optional<double[]> f;
-              if (resampling == Resampling.PAIRS) {
-                f = model.fit(draws[b], theta);
-              } else {
-                f = model.withLogY(noise[b]).fit(all, theta);
+              Model m = resampling == Resampling.PAIRS ? model : model.withLogY(noise[b]);
+              int[] rows = resampling == Resampling.PAIRS ? draws[b] : all;
+              Optional<double[]> f = m.fit(rows, theta);
+              if (lifted != null) {
+                // E at its bound: a refit from there cannot raise E (its gradient vanishes), so
+                // one from a mid-range E competes, or every refit would repeat the bound
+                Optional<double[]> g = m.fit(rows, lifted);
+                if (g.isPresent()
+                    && (f.isEmpty() || m.objective(g.get(), rows) < m.objective(f.get(), rows))) {
+                  f = g;
+                }
               }
               fits[b] = f.map(model::natural).orElse(null);
             });
@@ -354,6 +361,9 @@ public final class ScalingFits {
       return Math.log(form.predict(natural(theta), xi));
     }
 
+    /** E below this share of the smallest loss counts as at its bound of 0. */
+    static final double E_AT_BOUND = 1e-6;
+
     /**
      * The fitted parameter vector on {@code rows}: [C, α] for the power law, the log-sum-exp vector
      * otherwise, searched from the grid when {@code start} is null, else from {@code start}.
@@ -366,6 +376,24 @@ public final class ScalingFits {
       Optional<Lbfgs.Result> r =
           start == null ? HuberGrid.best(loss, terms) : HuberGrid.from(loss, start);
       return r.map(Lbfgs.Result::x);
+    }
+
+    /**
+     * When the fitted irreducible loss E is at its bound (below {@link #E_AT_BOUND} of the smallest
+     * loss, where its log-space gradient vanishes), {@code theta} with E set to half the smallest
+     * loss; else null. The power law has no E.
+     */
+    double[] liftedE(double[] theta) {
+      if (form == FitForm.POWER) {
+        return null;
+      }
+      double minLogY = Arrays.stream(logY).min().orElseThrow();
+      if (theta[terms] > minLogY + Math.log(E_AT_BOUND)) {
+        return null;
+      }
+      double[] lifted = theta.clone();
+      lifted[terms] = minLogY + Math.log(0.5);
+      return lifted;
     }
 
     double[] natural(double[] theta) {

@@ -62,4 +62,31 @@ class OffsetFitTest {
     double truth = 2.0 + 120 * Math.pow(1e8, -0.3);
     assertTrue(band[0] <= truth && truth <= band[1], java.util.Arrays.toString(band));
   }
+
+  /**
+   * A model axis whose loss shows no irreducible part (demo --reproduce on the OpenWebText sample:
+   * seven two-layer widths, three seeds at the two narrowest, validation loss per byte): the fit
+   * puts E at its bound, and the bootstrap must still let E rise above it where the resampled
+   * points allow, not return the bound as a point interval. Every refit started at the bound, where
+   * E's log-space gradient vanishes, and stayed there: the interval was [1.4159508606944e-11,
+   * 1.4159508606950e-11].
+   */
+  @Test
+  void anIrreducibleLossAtItsBoundKeepsAnIntervalAboveIt() {
+    double[] x = {6224, 6224, 6224, 13944, 13944, 13944, 24736, 55536, 98624, 221664, 393856};
+    double[] y = {
+      2.6166682855639123, 2.6590960195098208, 2.682832811018845, 2.5723024902200184,
+      2.6103054104520282, 2.6324788071290657, 2.544897599850483, 2.4370563217374808,
+      2.310360502160493, 2.148841770194682, 2.070343426930564
+    };
+    Fit.Fitted f =
+        assertInstanceOf(
+            Fit.Fitted.class,
+            ScalingFits.fit(
+                FitForm.OFFSET, new double[][] {x}, y, FitOptions.defaults(5).withResamples(300)));
+    Estimate e = f.estimate("E");
+    assertTrue(e.value() < 1e-6, "E at its bound: " + e);
+    assertTrue(e.low() >= 0 && e.low() <= e.value() && e.value() <= e.high(), e.toString());
+    assertTrue(e.high() > 0.1, "the interval is not the bound alone: " + e);
+  }
 }
