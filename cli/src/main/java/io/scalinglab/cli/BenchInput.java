@@ -4,6 +4,9 @@ import io.scalinglab.core.cli.Args;
 import io.scalinglab.core.cli.JobOptions;
 import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.ScalinglabConfig;
+import io.scalinglab.core.spark.SparkSessions;
+import io.scalinglab.core.store.ResultsStore;
+import io.scalinglab.trainer.prepare.PrepareJob;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -15,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The dataset a benchmark reads: the one {@code --config} names, or the demo's Europarl corpus,
@@ -80,6 +84,21 @@ final class BenchInput {
       return plain;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot decompress " + gz, e);
+    }
+  }
+
+  /**
+   * Prepares {@code config}'s dataset on a Spark session of its own, stopped again, before a
+   * benchmark's clock starts.
+   */
+  static void prepare(ScalinglabConfig config) {
+    SparkSession spark = SparkSessions.getOrCreate(config.spark());
+    try {
+      ResultsStore store =
+          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
+      PrepareJob.run(spark, config, store, line -> {});
+    } finally {
+      spark.stop();
     }
   }
 }

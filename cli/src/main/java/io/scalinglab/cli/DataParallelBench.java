@@ -8,7 +8,6 @@ import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.config.SparkSettings;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
-import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.sweep.DataParallelTrain;
 import io.scalinglab.trainer.train.RunSpec;
 import java.io.IOException;
@@ -84,7 +83,7 @@ final class DataParallelBench {
             steps,
             repeats,
             Runtime.getRuntime().availableProcessors()));
-    prepare(base);
+    BenchInput.prepare(base);
     List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>());
     try (LocalStandalone cluster = LocalStandalone.start(dir.resolve("cluster"), 2, "4g")) {
       Map<String, String> conf = new LinkedHashMap<>(cluster.executorConf(executorOptions()));
@@ -195,17 +194,6 @@ final class DataParallelBench {
       return options;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void prepare(ScalinglabConfig config) {
-    SparkSession spark = SparkSessions.getOrCreate(config.spark());
-    try {
-      ResultsStore store =
-          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
-      PrepareJob.run(spark, config, store, line -> {});
-    } finally {
-      spark.stop();
     }
   }
 

@@ -7,7 +7,6 @@ import io.scalinglab.core.cli.UsageException;
 import io.scalinglab.core.config.ScalinglabConfig;
 import io.scalinglab.core.spark.SparkSessions;
 import io.scalinglab.core.store.ResultsStore;
-import io.scalinglab.trainer.prepare.PrepareJob;
 import io.scalinglab.trainer.sweep.SweepJob;
 import io.scalinglab.trainer.sweep.SweepResult;
 import java.io.IOException;
@@ -103,7 +102,7 @@ final class SweepBench {
             steps,
             repeats,
             Runtime.getRuntime().availableProcessors()));
-    prepare(base);
+    BenchInput.prepare(base);
     double[][] seconds = new double[3][repeats];
     for (int r = 0; r < repeats; r++) {
       for (int cores = 1; cores <= 2; cores++) {
@@ -277,17 +276,6 @@ final class SweepBench {
         .map(l -> Long.parseLong(l.substring(WORKER_END.length()).trim()))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException("no end time in " + log));
-  }
-
-  private static void prepare(ScalinglabConfig config) {
-    SparkSession spark = SparkSessions.getOrCreate(config.spark());
-    try {
-      ResultsStore store =
-          ResultsStore.open(config.store().root(), spark.sparkContext().hadoopConfiguration());
-      PrepareJob.run(spark, config, store, line -> {});
-    } finally {
-      spark.stop();
-    }
   }
 
   static double median(double[] values) {
