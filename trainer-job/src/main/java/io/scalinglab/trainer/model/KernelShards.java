@@ -79,21 +79,25 @@ final class KernelShards {
       return trainInGroup(x, y, dropout, seed);
     }
     int[] bounds = bounds(x.length);
-    int t = config.blockSize();
     if (bounds.length == 2) {
       return replicas[0].train(x, y, dropout ? new KernelReplica.Masks(seed, 0) : null);
     }
-    double[] losses =
-        onShards(
-            bounds,
-            s ->
-                replicas[s].train(
-                    part(x, bounds, s),
-                    part(y, bounds, s),
-                    dropout ? new KernelReplica.Masks(seed, bounds[s] / t) : null));
+    double[] losses = trainShards(x, y, bounds, dropout, seed);
     double[] weights = weights(bounds);
     sumGradients(weights, bounds.length - 1);
     return weighted(losses, weights);
+  }
+
+  /** Forward and backward of each shard of {@code bounds} on its replica; the shards' losses. */
+  private double[] trainShards(int[] x, int[] y, int[] bounds, boolean dropout, long seed) {
+    int t = config.blockSize();
+    return onShards(
+        bounds,
+        s ->
+            replicas[s].train(
+                part(x, bounds, s),
+                part(y, bounds, s),
+                dropout ? new KernelReplica.Masks(seed, bounds[s] / t) : null));
   }
 
   /**
@@ -102,16 +106,8 @@ final class KernelShards {
    */
   private double trainInGroup(int[] x, int[] y, boolean dropout, long seed) {
     int[] bounds = memberBounds(x.length);
-    int t = config.blockSize();
     int k = bounds.length - 1;
-    double[] losses =
-        onShards(
-            bounds,
-            s ->
-                replicas[s].train(
-                    part(x, bounds, s),
-                    part(y, bounds, s),
-                    dropout ? new KernelReplica.Masks(seed, bounds[s] / t) : null));
+    double[] losses = trainShards(x, y, bounds, dropout, seed);
     double[] weights = weights(bounds, x.length);
     for (KernelReplica r : replicas) {
       // the sums below read and write the gradients' host memory: on the CUDA backend, bring the

@@ -54,18 +54,6 @@ public record RunSpec(
     TrainSettings train,
     String resolvedConfigJson) {
 
-  /** Removes the dotted {@code key} from {@code section} where it holds {@code byDefault}. */
-  private static void removeAtDefault(ObjectNode section, String key, int byDefault) {
-    int dot = key.lastIndexOf('.');
-    JsonNode parent = dot < 0 ? section : section.at("/" + key.substring(0, dot).replace('.', '/'));
-    String leaf = key.substring(dot + 1);
-    if (parent instanceof ObjectNode o
-        && o.path(leaf).isNumber()
-        && o.get(leaf).asInt() == byDefault) {
-      o.remove(leaf);
-    }
-  }
-
   private static final ObjectMapper JSON = Json.MAPPER;
 
   /** Keys of the train section that say how a run is shown or stored, not what it computes. */
@@ -170,6 +158,18 @@ public record RunSpec(
    * Checks the file of {@code model.init-from} against the model and returns its length and the
    * SHA-256 of its header: what the id holds of it, read without reading the weights.
    */
+  /** Removes the dotted {@code key} from {@code section} where it holds {@code byDefault}. */
+  private static void removeAtDefault(ObjectNode section, String key, int byDefault) {
+    int dot = key.lastIndexOf('.');
+    JsonNode parent = dot < 0 ? section : section.at("/" + key.substring(0, dot).replace('.', '/'));
+    String leaf = key.substring(dot + 1);
+    if (parent instanceof ObjectNode o
+        && o.path(leaf).isNumber()
+        && o.get(leaf).asInt() == byDefault) {
+      o.remove(leaf);
+    }
+  }
+
   private static String initFromFingerprint(String file, GptConfig model, ResultsStore store) {
     try (Safetensors st = Safetensors.open(file, store.hadoopConf())) {
       Gpt2Weights.check(st, model);
