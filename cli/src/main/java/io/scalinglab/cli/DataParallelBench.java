@@ -36,17 +36,30 @@ final class DataParallelBench {
       batch 8, byte-level Europarl from the demo) for N steps (default 80) on a Spark
       standalone cluster started on this machine (a Master and a Worker of 2 cores, one-core
       executors), as train.data-parallel = 1 (one executor) and 2 (two executors, one barrier
-      stage), R times each (default 3, alternating) after one untimed run on both, and prints
-      the median tokens/s of each (steps N/4 to N-1: after the JIT's warm-up, before the last
-      step's evaluation), the time per step in the gradient sum across executors, the bytes
-      each executor sends per step, and the speed-up.
+      stage; the gradients summed through shared memory, as train.data-parallel-transport =
+      auto does on one host, and again over TCP, as between hosts), R times each (default 3,
+      alternating) after one untimed run of both, and prints the median tokens/s of each
+      (steps N/4 to N-1: after the JIT's warm-up, before the last step's evaluation), the time
+      per step in the gradient sum across executors, the bytes each executor exchanges per
+      step, and the speed-up of two executors over one (shared memory; TCP's in brackets).
       Runs go to DIR/store (default scalinglab-bench) and are deleted after timing.
       """;
+
+  private static final double TOKENS_PER_STEP = 8 * 128;
 
   private DataParallelBench() {}
 
   /** One timed run: tokens/s, and the gradient sum's seconds and bytes per step. */
   private record Timing(double tokensPerSecond, double sumSeconds, double bytesPerStep) {}
+
+  /** What is timed: executors and transport. */
+  private record Case(int executors, String transport, String label) {}
+
+  private static final List<Case> CASES =
+      List.of(
+          new Case(1, "auto", "1 executor"),
+          new Case(2, "auto", "2 executors, shared memory"),
+          new Case(2, "tcp", "2 executors, TCP"));
 
   static void run(Args args) {
     int steps = args.getInt("--steps", 80, 8);
@@ -84,7 +97,7 @@ final class DataParallelBench {
             repeats,
             Runtime.getRuntime().availableProcessors()));
     BenchInput.prepare(base);
-    List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>());
+    List<List<Timing>> timings = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     try (LocalStandalone cluster = LocalStandalone.start(dir.resolve("cluster"), 2, "4g")) {
       Map<String, String> conf = new LinkedHashMap<>(cluster.executorConf(executorOptions()));
       conf.put("spark.executor.cores", "1");
@@ -98,18 +111,19 @@ final class DataParallelBench {
       try {
         ResultsStore store =
             ResultsStore.open(base.store().root(), spark.sparkContext().hadoopConfiguration());
-        // both executors compile the training code before anything is timed
-        once(spark, store, base, 2, -1, steps);
+        // both executors compile the training code, both transports', before anything is timed
+        once(spark, store, base, CASES.get(1), -1, steps);
+        once(spark, store, base, CASES.get(2), -1, steps);
         for (int r = 0; r < repeats; r++) {
-          for (int w = 1; w <= 2; w++) {
-            Timing t = once(spark, store, base, w, r, steps);
-            timings.get(w - 1).add(t);
+          for (int k = 0; k < CASES.size(); k++) {
+            Timing t = once(spark, store, base, CASES.get(k), r, steps);
+            timings.get(k).add(t);
             Console.line(
                 String.format(
                     Locale.ROOT,
-                    "repeat %d, %d executor(s): %,.0f tokens/s, gradient sum %.1f ms/step",
+                    "repeat %d, %s: %,.0f tokens/s, gradient sum %.1f ms/step",
                     r + 1,
-                    w,
+                    CASES.get(k).label(),
                     t.tokensPerSecond(),
                     1e3 * t.sumSeconds()));
           }
@@ -119,44 +133,70 @@ final class DataParallelBench {
       }
     }
     double one = median(timings.get(0), Timing::tokensPerSecond);
-    double two = median(timings.get(1), Timing::tokensPerSecond);
-    double sum = median(timings.get(1), Timing::sumSeconds);
-    double bytes = median(timings.get(1), Timing::bytesPerStep);
-    double stepSeconds = 8 * 128 / two;
+    double shm = median(timings.get(1), Timing::tokensPerSecond);
+    double tcp = median(timings.get(2), Timing::tokensPerSecond);
+    double shmSum = median(timings.get(1), Timing::sumSeconds);
+    double tcpSum = median(timings.get(2), Timing::sumSeconds);
+    double bytes = median(timings.get(2), Timing::bytesPerStep);
     Console.plain("");
     Console.plain(
         String.format(
             Locale.ROOT,
-            "%-44s %12s%n%-44s %,12.0f%n%-44s %,12.0f%n%-44s %12.1f (%.0f%% of a step)%n%-44s %12.2f",
+            "%-48s %12s%n%-48s %,12.0f%n%-48s %,12.0f%n%-48s %,12.0f%n%-48s %12.1f (%.0f%% of a"
+                + " step)%n%-48s %12.1f (%.0f%% of a step)%n%-48s %12.2f",
             "medians of " + repeats,
             "",
             "tokens/s, 1 executor",
             one,
-            "tokens/s, 2 executors (train.data-parallel=2)",
-            two,
-            "gradient sum across executors, ms per step",
-            1e3 * sum,
-            100 * sum / stepSeconds,
-            "MB each executor sends per step",
+            "tokens/s, 2 executors, shared memory",
+            shm,
+            "tokens/s, 2 executors, TCP",
+            tcp,
+            "gradient sum, ms per step, shared memory",
+            1e3 * shmSum,
+            100 * shmSum * shm / TOKENS_PER_STEP,
+            "gradient sum, ms per step, TCP",
+            1e3 * tcpSum,
+            100 * tcpSum * tcp / TOKENS_PER_STEP,
+            "MB each executor exchanges per step",
             bytes / 1e6));
     Console.plain(
         String.format(
             Locale.ROOT,
-            "data-parallel: 1 executor %,.0f tokens/s, 2 executors %,.0f tokens/s, gradient sum"
-                + " %.1f ms/step (%.2f MB sent per executor), speed-up %.2fx",
+            "data-parallel: 1 executor %,.0f tokens/s; 2 executors over TCP %,.0f tokens/s,"
+                + " gradient sum %.1f ms/step (%.2f MB per executor), speed-up %.2fx; through"
+                + " shared memory %,.0f tokens/s, gradient sum %.1f ms/step, speed-up %.2fx",
             one,
-            two,
-            1e3 * sum,
+            tcp,
+            1e3 * tcpSum,
             bytes / 1e6,
-            two / one));
+            tcp / one,
+            shm,
+            1e3 * shmSum,
+            shm / one));
   }
 
-  /** Trains the run once on {@code w} executors and deletes it. */
+  /** Trains the run once as {@code k} says and deletes it. */
   private static Timing once(
-      SparkSession spark, ResultsStore store, ScalinglabConfig base, int w, int repeat, int steps) {
-    String sweep = "bench-data-parallel-" + w + "-" + (repeat < 0 ? "warm-up" : repeat);
+      SparkSession spark,
+      ResultsStore store,
+      ScalinglabConfig base,
+      Case k,
+      int repeat,
+      int steps) {
+    String sweep =
+        "bench-data-parallel-"
+            + k.executors()
+            + "-"
+            + k.transport()
+            + "-"
+            + (repeat < 0 ? "warm-up" : repeat);
     ScalinglabConfig c =
-        base.withOverrides(List.of("train.sweep=" + sweep, "train.data-parallel=" + w));
+        base.withOverrides(
+            List.of(
+                "train.sweep=" + sweep,
+                "train.data-parallel=" + k.executors(),
+                "train.data-parallel-transport=" + k.transport()));
     RunSpec spec = RunSpec.resolve(c, store);
     DataParallelTrain.run(spark, c, store, line -> {});
     String csv = store.readString(new org.apache.hadoop.fs.Path(spec.runDir(), "metrics.csv"));

@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  *
  * @param dataParallel the Spark tasks a run of at least {@code dataParallelMinParams} parameters
  *     trains on; smaller runs train on one
+ * @param dataParallelTransport how those tasks exchange gradients
  */
 public record TrainSettings(
     String sweep,
@@ -43,6 +44,7 @@ public record TrainSettings(
     int threads,
     int dataParallel,
     long dataParallelMinParams,
+    DataParallelTransport dataParallelTransport,
     double peakFlops,
     int gpu,
     Activations activations) {
@@ -149,6 +151,7 @@ public record TrainSettings(
             s.intValue("train.threads", POSITIVE),
             s.intValue("train.data-parallel", POSITIVE),
             s.integer("train.data-parallel-min-params", NON_NEGATIVE),
+            s.choice("train.data-parallel-transport", DataParallelTransport.class),
             s.number("train.peak-flops", Check.interval(0, false, Double.MAX_VALUE, true)),
             s.intValue("train.gpu", Check.atLeast(-1)),
             new Activations(

@@ -1,8 +1,13 @@
 package io.scalinglab.trainer.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.indexer.FloatIndexer;
+import org.nd4j.linalg.api.buffer.DataBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scatter.ScatterAdd;
@@ -36,6 +41,32 @@ final class KernelReplica {
     this.ops = ops;
     for (Map.Entry<String, INDArray> e : params.entrySet()) {
       grads.put(e.getKey(), e.getValue().ulike());
+    }
+  }
+
+  /**
+   * Moves this replica's gradients into {@code memory} (float32 in native byte order, direct, at
+   * least as many floats as the parameters have): laid end to end in parameter order, each an array
+   * over its part of that memory, so the kernel writes them where a {@link
+   * io.scalinglab.trainer.parallel.Collective.SharedSum} sums them. The memory must outlive the
+   * replica.
+   */
+  void gradientsIn(ByteBuffer memory) {
+    long at = 0;
+    for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+      INDArray g = e.getValue();
+      int length = Math.toIntExact(g.length());
+      ByteBuffer part =
+          memory
+              .duplicate()
+              .position(Math.toIntExact(4 * at))
+              .limit(Math.toIntExact(4 * (at + length)))
+              .slice()
+              .order(ByteOrder.nativeOrder());
+      FloatPointer p = new FloatPointer(part.asFloatBuffer());
+      DataBuffer data = Nd4j.createBuffer(p, DataType.FLOAT, length, FloatIndexer.create(p));
+      e.setValue(Nd4j.create(data, g.shape(), g.stride(), 0, 'c'));
+      at += length;
     }
   }
 

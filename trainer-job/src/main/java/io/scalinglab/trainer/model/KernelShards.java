@@ -43,7 +43,13 @@ final class KernelShards {
   /** The data-parallel group this model is a member of, or null when it trains alone. */
   private final Collective group;
 
-  /** The gradients laid end to end for the group's sum; null when alone. */
+  /**
+   * The group's sum through shared memory, where the first replica's gradients live; null when
+   * alone, on the GPU, or when the group sums over TCP.
+   */
+  private final Collective.SharedSum shared;
+
+  /** The gradients laid end to end for the group's sum over TCP; null otherwise. */
   private ByteBuffer flat;
 
   /** Where the gradients pass through on their way into {@link #flat}. */
@@ -58,6 +64,21 @@ final class KernelShards {
     this.replicas = replicas.clone();
     this.shardThreads = replicas.length == 1 ? null : ShardThreads.pool(replicas.length);
     this.group = group == null || group.size() == 1 ? null : group;
+    this.shared =
+        this.group != null && dtype == DataType.FLOAT && Nd4j.getEnvironment().isCPU()
+            ? this.group.share(gradientFloats())
+            : null;
+    if (shared != null) {
+      this.replicas[0].gradientsIn(shared.gradients());
+    }
+  }
+
+  private long gradientFloats() {
+    long total = 0;
+    for (INDArray g : replicas[0].grads.values()) {
+      total += g.length();
+    }
+    return total;
   }
 
   /** How many shards a batch of enough windows is cut into. */
@@ -107,8 +128,18 @@ final class KernelShards {
   private double trainInGroup(int[] x, int[] y, boolean dropout, long seed) {
     int[] bounds = memberBounds(x.length);
     int k = bounds.length - 1;
+    if (shared != null) {
+      shared.acquire(); // the peers have read the last step's gradients
+    }
     double[] losses = trainShards(x, y, bounds, dropout, seed);
     double[] weights = weights(bounds, x.length);
+    if (shared != null) {
+      if (k > 1) {
+        sumGradients(weights, k);
+      }
+      // one shard is weighted in the sum itself; k shards were weighted as they were summed
+      return shared.sum(k == 1 ? (float) weights[0] : 1f, weighted(losses, weights));
+    }
     for (KernelReplica r : replicas) {
       // the sums below read and write the gradients' host memory: on the CUDA backend, bring the
       // device's values over first (a no-op on the CPU)
@@ -157,11 +188,9 @@ final class KernelShards {
    */
   private void sumAcrossGroup(float weight) {
     if (flat == null) {
-      long total = 0;
-      for (INDArray g : replicas[0].grads.values()) {
-        total += g.length();
-      }
-      flat = ByteBuffer.allocateDirect(Math.toIntExact(total * 4)).order(ByteOrder.nativeOrder());
+      flat =
+          ByteBuffer.allocateDirect(Math.toIntExact(gradientFloats() * 4))
+              .order(ByteOrder.nativeOrder());
     }
     FloatBuffer all = flat.clear().asFloatBuffer();
     for (INDArray g : replicas[0].grads.values()) {

@@ -1,5 +1,7 @@
 package io.scalinglab.trainer.parallel;
 
+import io.scalinglab.core.config.DataParallelTransport;
+import io.scalinglab.core.config.ScalinglabConfig;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -156,6 +158,12 @@ public final class BarrierRun {
         + " apart (spark.scheduler.barrier.maxConcurrentTasksCheck.*)";
   }
 
+  /** Whether the run's {@code train.data-parallel-transport} lets its members share memory. */
+  private static boolean sharedMemory(String configJson) {
+    return ScalinglabConfig.fromJson(configJson).train().dataParallelTransport()
+        == DataParallelTransport.AUTO;
+  }
+
   /** The stage's function: connect the members, then train as one of them. */
   private static final class Members extends AbstractFunction1<Iterator<String>, Iterator<String>>
       implements Serializable {
@@ -180,7 +188,13 @@ public final class BarrierRun {
         long token = ((long) ctx.stageId() << 32) ^ ctx.stageAttemptNumber();
         try (TcpCollective group =
             TcpCollective.connect(
-                rank, List.of(addresses), server, token, CONNECT_TIMEOUT, ctx::isInterrupted)) {
+                rank,
+                List.of(addresses),
+                server,
+                token,
+                CONNECT_TIMEOUT,
+                ctx::isInterrupted,
+                sharedMemory(configJson))) {
           String result = member.train(configJson, group);
           List<String> out = rank == 0 ? List.of(result) : List.of();
           return JavaConverters.asScalaIterator(out.iterator());

@@ -36,6 +36,18 @@ public interface Collective extends AutoCloseable {
    */
   double[][] gather(double[] values);
 
+  /**
+   * Memory for this member's gradients that every member can read, when the members share a host
+   * and the transport allows it; null otherwise (then {@link #sumFloats} is the way). Every member
+   * calls it at the same point with the same {@code floats}, and all get a {@link SharedSum} or all
+   * get null.
+   *
+   * @throws CollectiveException if a peer is gone or sent something else
+   */
+  default SharedSum share(long floats) {
+    return null;
+  }
+
   /** Time and bytes spent so far, for the speed figures. */
   Stats stats();
 
@@ -48,9 +60,42 @@ public interface Collective extends AutoCloseable {
    *
    * @param sums gradient sums made
    * @param sumNanos wall time in them
-   * @param bytesSent bytes this member sent in them (the received bytes are as many)
+   * @param bytesSent bytes this member sent in them (the received bytes are as many); through
+   *     shared memory, the bytes it read from its peers' gradients
+   * @param transport "tcp" or "shared-memory": how the gradient sums went
    */
-  record Stats(long sums, long sumNanos, long bytesSent) {}
+  record Stats(long sums, long sumNanos, long bytesSent, String transport) {}
+
+  /**
+   * The gradient sum through shared memory: every member writes its gradients into its own {@link
+   * #gradients} and reads the others' in place, so nothing passes through sockets but the signals
+   * that say when to read. Each member sums one segment of the vector over all members in rank
+   * order, then copies the other segments' sums from their owners, as the TCP sum's reduce-scatter
+   * and all-gather do, and every element is the same left-to-right sum.
+   */
+  interface SharedSum {
+    /**
+     * This member's gradients: float32 in native byte order, zero to begin with, a direct buffer
+     * that stays valid as long as the collective is open (a mapped file: keep the {@code SharedSum}
+     * referenced while arrays read it).
+     */
+    ByteBuffer gradients();
+
+    /**
+     * Waits until every peer has finished reading this member's gradients of the last sum: call it
+     * before writing them again.
+     */
+    void acquire();
+
+    /**
+     * Replaces every member's gradients with Σ over ranks, in rank order, of {@code factor_r ·
+     * gradients_r} (each product rounded to float32, as the TCP sum's members weight theirs before
+     * sending); returns Σ over ranks of {@code loss_r}, in rank order from 0.
+     *
+     * @throws CollectiveException if a peer is gone or out of step
+     */
+    double sum(float factor, double loss);
+  }
 
   /** A peer that is gone, or out of step. */
   final class CollectiveException extends RuntimeException {

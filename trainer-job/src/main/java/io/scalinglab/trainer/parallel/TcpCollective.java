@@ -45,6 +45,11 @@ public final class TcpCollective implements Collective {
   private static final int MAGIC = 0x53434c44;
   private static final int SUM = 1;
   private static final int GATHER = 2;
+  static final int SHARE = 3;
+  static final int READY = 4;
+  static final int SUMMED = 5;
+  static final int DONE = 6;
+  private static final int MAX_NOTE_BYTES = 1 << 16;
   private static final int HEADER_BYTES = 16;
   private static final int SOCKET_BUFFER = 4 << 20;
   private static final long WATCH_MILLIS = 200;
@@ -52,6 +57,7 @@ public final class TcpCollective implements Collective {
 
   private final int rank;
   private final int size;
+  private final boolean sharedMemory;
   private final List<String> addresses;
   private final SocketChannel[] peers;
   private final ByteBuffer[] incoming;
@@ -63,10 +69,16 @@ public final class TcpCollective implements Collective {
   private long sums;
   private long sumNanos;
   private long bytesSent;
+  private String transport = "tcp";
 
-  private TcpCollective(int rank, List<String> addresses, SocketChannel[] peers) {
+  /** A signal every peer has sent or will send, not read yet: {op, seq}, or null. */
+  private long[] expected;
+
+  private TcpCollective(
+      int rank, List<String> addresses, SocketChannel[] peers, boolean sharedMemory) {
     this.rank = rank;
     this.size = addresses.size();
+    this.sharedMemory = sharedMemory;
     this.addresses = List.copyOf(addresses);
     this.peers = peers;
     this.incoming = new ByteBuffer[size];
@@ -105,6 +117,8 @@ public final class TcpCollective implements Collective {
    *     else (another run, an earlier attempt) is refused
    * @param timeout how long to wait for the peers to connect
    * @param abandoned whether Spark has killed this member's task (polled every 200 ms)
+   * @param sharedMemory whether {@link #share} may sum through shared memory when every member is
+   *     on one host ({@code train.data-parallel-transport = auto}); false keeps every sum on TCP
    */
   public static TcpCollective connect(
       int rank,
@@ -112,7 +126,8 @@ public final class TcpCollective implements Collective {
       ServerSocketChannel server,
       long token,
       Duration timeout,
-      BooleanSupplier abandoned)
+      BooleanSupplier abandoned,
+      boolean sharedMemory)
       throws IOException {
     requireNonNull(abandoned, "abandoned");
     int size = addresses.size();
@@ -166,7 +181,7 @@ public final class TcpCollective implements Collective {
     } finally {
       server.close();
     }
-    TcpCollective c = new TcpCollective(rank, addresses, peers);
+    TcpCollective c = new TcpCollective(rank, addresses, peers, sharedMemory);
     c.watch(abandoned);
     return c;
   }
@@ -189,6 +204,7 @@ public final class TcpCollective implements Collective {
     long t0 = System.nanoTime();
     int bytes = floats.limit();
     try {
+      settle();
       // 1. reduce-scatter: segment j goes to member j; this member's own arrives from everyone
       List<Future<?>> sends = new ArrayList<>();
       for (int j = 0; j < size; j++) {
@@ -232,6 +248,7 @@ public final class TcpCollective implements Collective {
     double[][] all = new double[size][];
     all[rank] = values.clone();
     try {
+      settle();
       List<Future<?>> sends = new ArrayList<>();
       for (int j = 0; j < size; j++) {
         if (j != rank) {
@@ -257,7 +274,135 @@ public final class TcpCollective implements Collective {
 
   @Override
   public Stats stats() {
-    return new Stats(sums, sumNanos, bytesSent);
+    return new Stats(sums, sumNanos, bytesSent, transport);
+  }
+
+  /**
+   * Through shared memory ({@link SharedMemorySum}) when the transport allows it and every member
+   * is on this member's host, and every member could map every other's file; null otherwise, on
+   * every member alike.
+   */
+  @Override
+  public SharedSum share(long floats) {
+    String host = host(addresses.get(rank));
+    boolean oneHost = addresses.stream().allMatch(a -> host(a).equals(host));
+    try {
+      SharedMemorySum s = SharedMemorySum.open(this, floats, sharedMemory && oneHost);
+      if (s != null) {
+        transport = "shared-memory";
+      }
+      return s;
+    } catch (IOException e) {
+      throw failed("setting up shared memory", e);
+    }
+  }
+
+  // ---- what SharedMemorySum exchanges over the connections ----
+
+  /**
+   * Sends {@code payload} (a few bytes) to every peer as operation {@code op}, and returns theirs.
+   */
+  byte[][] exchange(int op, byte[] payload) throws IOException {
+    settle();
+    for (int j = 0; j < size; j++) {
+      if (j != rank) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + payload.length);
+        b.putInt(op).putInt(rank).putLong(payload.length).put(payload).flip();
+        writeFully(peers[j], b);
+      }
+    }
+    byte[][] all = new byte[size][];
+    all[rank] = payload.clone();
+    for (int j = 0; j < size; j++) {
+      if (j != rank) {
+        long length = header(j, op);
+        if (length < 0 || length > MAX_NOTE_BYTES) {
+          throw outOfStep(j, op, length);
+        }
+        ByteBuffer in = ByteBuffer.allocate((int) length);
+        readFully(peers[j], in);
+        all[j] = in.array();
+      }
+    }
+    return all;
+  }
+
+  /** Tells every peer that this member has reached {@code op} of sum number {@code seq}. */
+  void signal(int op, long seq) throws IOException {
+    for (int j = 0; j < size; j++) {
+      if (j != rank) {
+        ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES);
+        b.putInt(op).putInt(rank).putLong(seq).flip();
+        writeFully(peers[j], b);
+      }
+    }
+  }
+
+  /** Waits until every peer has said {@link #signal}{@code (op, seq)}. */
+  void await(int op, long seq) throws IOException {
+    for (int j = 0; j < size; j++) {
+      if (j != rank) {
+        long got = header(j, op);
+        if (got != seq) {
+          throw outOfStep(j, op, got);
+        }
+      }
+    }
+  }
+
+  /**
+   * Notes that every peer sends {@code op} of {@code seq} next, to be read by {@link #settle}
+   * before anything else is: so a member does not wait for it until it has to.
+   */
+  void awaitLater(int op, long seq) {
+    expected = new long[] {op, seq};
+  }
+
+  /** Reads the signal {@link #awaitLater} deferred, if any. */
+  void settle() throws IOException {
+    if (expected != null) {
+      long[] e = expected;
+      expected = null;
+      await((int) e[0], e[1]);
+    }
+  }
+
+  /** Counts one gradient sum of {@code nanos} that moved {@code bytes} from or to the peers. */
+  void counted(long nanos, long bytes) {
+    sums++;
+    sumNanos += nanos;
+    bytesSent += bytes;
+  }
+
+  /** Fails as {@link #sumFloats} does when a peer is gone during {@code during}. */
+  CollectiveException failedDuring(String during, IOException e) {
+    return failed(during, e);
+  }
+
+  /** Reads peer {@code j}'s next header, which must be operation {@code op}; its length field. */
+  private long header(int j, int op) throws IOException {
+    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
+    readFully(peers[j], header);
+    header.flip();
+    int gotOp = header.getInt();
+    int from = header.getInt();
+    long length = header.getLong();
+    if (gotOp != op || from != j) {
+      throw outOfStep(j, gotOp, length);
+    }
+    return length;
+  }
+
+  private IOException outOfStep(int j, int op, long value) {
+    return new IOException(
+        String.format(
+            "rank %d sent operation %d (%d) where rank %d expected another: the members are out"
+                + " of step",
+            j, op, value, rank));
+  }
+
+  private static String host(String hostPort) {
+    return hostPort.substring(0, hostPort.lastIndexOf(':'));
   }
 
   @Override

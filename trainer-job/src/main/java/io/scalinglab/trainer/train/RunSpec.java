@@ -63,6 +63,7 @@ public record RunSpec(
           "threads",
           "data-parallel",
           "data-parallel-min-params",
+          "data-parallel-transport",
           "log-interval",
           "checkpoint-interval",
           "keep-checkpoints",

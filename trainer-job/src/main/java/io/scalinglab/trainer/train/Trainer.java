@@ -257,6 +257,7 @@ public final class Trainer {
       dp.put("gradient_sums", c.sums());
       dp.put("sum_seconds", c.sumNanos() / 1e9);
       dp.put("bytes_sent_per_sum", c.sums() == 0 ? 0 : c.bytesSent() / c.sums());
+      dp.put("transport", c.transport());
     }
     return harness.finish(r, extra, p);
   }

@@ -18,6 +18,15 @@ final class Members {
   /** Connects {@code w} members, each never abandoned unless {@code abandoned} says so. */
   static List<TcpCollective> connect(int w, IntFunction<BooleanSupplier> abandoned)
       throws Exception {
+    return connect(w, abandoned, true);
+  }
+
+  /**
+   * Connects {@code w} members that may sum through shared memory ({@link TcpCollective#share}) if
+   * {@code sharedMemory}.
+   */
+  static List<TcpCollective> connect(
+      int w, IntFunction<BooleanSupplier> abandoned, boolean sharedMemory) throws Exception {
     List<ServerSocketChannel> servers = new ArrayList<>();
     List<String> addresses = new ArrayList<>();
     for (int r = 0; r < w; r++) {
@@ -36,7 +45,8 @@ final class Members {
                   servers.get(rank),
                   42L,
                   Duration.ofSeconds(30),
-                  abandoned.apply(rank)));
+                  abandoned.apply(rank),
+                  sharedMemory));
     }
     return onThreads(connects);
   }
