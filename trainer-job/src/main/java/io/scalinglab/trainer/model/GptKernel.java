@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.core.config.ElementwiseOps;
 import io.scalinglab.trainer.parallel.Collective;
+import io.scalinglab.trainer.parallel.OptimizerShards;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,6 +133,11 @@ public final class GptKernel implements LanguageModel {
    */
   public String opsName() {
     return shards.first().opsName();
+  }
+
+  @Override
+  public OptimizerShards shardOptimizer() {
+    return shards.shardOptimizer();
   }
 
   /** How many shards a batch of enough windows is cut into: the threads, or 1 on the GPU. */

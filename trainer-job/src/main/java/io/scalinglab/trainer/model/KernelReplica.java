@@ -52,10 +52,15 @@ final class KernelReplica {
    * replica.
    */
   void gradientsIn(ByteBuffer memory) {
+    rebind(grads, memory, false);
+  }
+
+  /** Replaces every array of {@code arrays} by one over its part of {@code memory}. */
+  private static void rebind(Map<String, INDArray> arrays, ByteBuffer memory, boolean copy) {
     long at = 0;
-    for (Map.Entry<String, INDArray> e : grads.entrySet()) {
-      INDArray g = e.getValue();
-      int length = Math.toIntExact(g.length());
+    for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+      INDArray a = e.getValue();
+      int length = Math.toIntExact(a.length());
       ByteBuffer part =
           memory
               .duplicate()
@@ -65,9 +70,21 @@ final class KernelReplica {
               .order(ByteOrder.nativeOrder());
       FloatPointer p = new FloatPointer(part.asFloatBuffer());
       DataBuffer data = Nd4j.createBuffer(p, DataType.FLOAT, length, FloatIndexer.create(p));
-      e.setValue(Nd4j.create(data, g.shape(), g.stride(), 0, 'c'));
+      INDArray moved = Nd4j.create(data, a.shape(), a.stride(), 0, 'c');
+      if (copy) {
+        moved.assign(a);
+      }
+      e.setValue(moved);
       at += length;
     }
+  }
+
+  /**
+   * Moves the model's parameters (the map every replica reads) into {@code memory}, as {@link
+   * #gradientsIn} lays out the gradients, their values copied there.
+   */
+  void parametersIn(ByteBuffer memory) {
+    rebind(params, memory, true);
   }
 
   /** The element-wise ops' name: "vector" or "nd4j". */

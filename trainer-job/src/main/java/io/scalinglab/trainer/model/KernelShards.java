@@ -1,6 +1,8 @@
 package io.scalinglab.trainer.model;
 
+import io.scalinglab.trainer.optim.GradClip;
 import io.scalinglab.trainer.parallel.Collective;
+import io.scalinglab.trainer.parallel.OptimizerShards;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -66,11 +69,62 @@ final class KernelShards {
     this.group = group == null || group.size() == 1 ? null : group;
     this.shared =
         this.group != null && dtype == DataType.FLOAT && Nd4j.getEnvironment().isCPU()
-            ? this.group.share(gradientFloats())
+            ? this.group.share(gradientSizes())
             : null;
     if (shared != null) {
       this.replicas[0].gradientsIn(shared.gradients());
     }
+  }
+
+  private long[] gradientSizes() {
+    return replicas[0].grads.values().stream().mapToLong(INDArray::length).toArray();
+  }
+
+  /**
+   * Splits the optimizer step among the group's members, if they share memory ({@link
+   * OptimizerShards}); null otherwise. The parameters move into the shared memory (every member
+   * holds the same values: the same seed or checkpoint), and from now on {@link #train} leaves
+   * summed gradients for this member's own parameters only. Every member calls it at the same
+   * point, before any step.
+   */
+  OptimizerShards shardOptimizer() {
+    if (shared == null) {
+      return null;
+    }
+    shared.shardOptimizer();
+    replicas[0].parametersIn(shared.parameters());
+    List<String> names = new ArrayList<>(replicas[0].grads.keySet());
+    int[] range = shared.ownedParameters();
+    Set<String> owned = Set.copyOf(names.subList(range[0], range[1]));
+    List<String> ownedInOrder = names.subList(range[0], range[1]);
+    return new OptimizerShards() {
+      @Override
+      public ByteBuffer moments() {
+        return shared.moments();
+      }
+
+      @Override
+      public Set<String> owned() {
+        return owned;
+      }
+
+      @Override
+      public double clipGlobalNorm(Map<String, INDArray> grads, double maxNorm) {
+        double[] squares = new double[ownedInOrder.size()];
+        List<INDArray> mine = new ArrayList<>();
+        for (int i = 0; i < squares.length; i++) {
+          INDArray g = grads.get(ownedInOrder.get(i));
+          squares[i] = GradClip.sumOfSquares(g);
+          mine.add(g);
+        }
+        return GradClip.clipTo(mine, Math.sqrt(shared.sumOfSquares(squares)), maxNorm);
+      }
+
+      @Override
+      public void stepped() {
+        shared.stepped();
+      }
+    };
   }
 
   private long gradientFloats() {

@@ -1,6 +1,7 @@
 package io.scalinglab.trainer.model;
 
 import io.scalinglab.core.store.LayerOrder;
+import io.scalinglab.trainer.parallel.OptimizerShards;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface LanguageModel {
   GptConfig config();
+
+  /**
+   * As a member of a data-parallel group whose members share memory, splits the optimizer step
+   * among them ({@link OptimizerShards}): after this call a step's gradients hold the sum for this
+   * member's own parameters only. Null, and nothing changes, for a model alone or a group that sums
+   * over TCP. Every member calls it at the same point, before any step.
+   */
+  default OptimizerShards shardOptimizer() {
+    return null;
+  }
 
   /** Every parameter by name, the arrays the model trains (updating them in place updates it). */
   Map<String, INDArray> params();

@@ -3,6 +3,8 @@ package io.scalinglab.trainer.optim;
 import static java.util.Objects.requireNonNull;
 
 import io.scalinglab.trainer.checkpoint.Checkpoints;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Collections;
@@ -58,7 +60,19 @@ public final class AdamW {
    * @throws IllegalArgumentException if {@code params} is empty or an array does not qualify
    */
   public AdamW(OptimConfig c, Map<String, INDArray> params) {
-    this(c, params, null);
+    this(c, params, null, null);
+  }
+
+  /**
+   * As {@link #AdamW(OptimConfig, Map)} with the moments kept in {@code moments} rather than in
+   * this object: float32 in native byte order, at least twice the parameters' values, the first
+   * moments of every parameter end to end in {@link #names} order and then the second moments
+   * alike. Members of a data-parallel group that share that memory each step some parameters
+   * ({@link #step(Map, double, Set)}) and all see every moment. Float32 on the CPU only; the
+   * moments are read as they are (zeros for a new run).
+   */
+  public AdamW(OptimConfig c, Map<String, INDArray> params, ByteBuffer moments) {
+    this(c, params, false, requireNonNull(moments, "moments"));
   }
 
   /**
@@ -66,6 +80,10 @@ public final class AdamW {
    * {@code false} for the Java loop (float32 on the CPU only), {@code null} for the default.
    */
   AdamW(OptimConfig c, Map<String, INDArray> params, Boolean nd4jOp) {
+    this(c, params, nd4jOp, null);
+  }
+
+  private AdamW(OptimConfig c, Map<String, INDArray> params, Boolean nd4jOp, ByteBuffer moments) {
     this.config = requireNonNull(c, "c");
     requireNonNull(params, "params");
     if (params.isEmpty()) {
@@ -106,7 +124,11 @@ public final class AdamW {
     if (Boolean.FALSE.equals(nd4jOp) && !loopFits) {
       throw new IllegalArgumentException("the Java loop needs FLOAT parameters on the CPU backend");
     }
-    this.engine = (nd4jOp == null ? !loopFits : nd4jOp) ? new OpEngine() : new LoopEngine();
+    if (moments != null) {
+      this.engine = new SharedEngine(moments);
+    } else {
+      this.engine = (nd4jOp == null ? !loopFits : nd4jOp) ? new OpEngine() : new LoopEngine();
+    }
   }
 
   /**
@@ -119,12 +141,25 @@ public final class AdamW {
    *     has changed then
    */
   public void step(Map<String, INDArray> grads, double lr) {
+    step(grads, lr, null);
+  }
+
+  /**
+   * As {@link #step(Map, double)}, updating only the parameters named in {@code only} (all if null)
+   * and their moments; the step count advances as for all. A data-parallel member that shares the
+   * moments' memory ({@link #AdamW(OptimConfig, Map, ByteBuffer)}) steps its own parameters so; the
+   * gradients of the others are not read.
+   */
+  public void step(Map<String, INDArray> grads, double lr, Set<String> only) {
     requireNonNull(grads, "grads");
     if (!(lr >= 0) || Double.isInfinite(lr)) {
       throw new IllegalArgumentException("'" + lr + "' in lr is invalid: must be 0 or more");
     }
+    if (only != null && !(engine instanceof SharedEngine)) {
+      throw new IllegalArgumentException("stepping some parameters needs shared moments");
+    }
     checkGradients(grads);
-    engine.step(grads, lr, stepCount + 1);
+    engine.step(grads, lr, stepCount + 1, only == null ? params.keySet() : only);
     stepCount++;
   }
 
@@ -246,7 +281,8 @@ public final class AdamW {
 
   /** Where the moments live and how a step is computed. */
   private interface Engine {
-    void step(Map<String, INDArray> grads, double lr, int t);
+    /** Steps the parameters named in {@code names} (all of them, but for the shared engine). */
+    void step(Map<String, INDArray> grads, double lr, int t, Set<String> names);
 
     /** A copy of one moment, in the parameter's shape and type. */
     INDArray moment(String name, boolean second);
@@ -290,20 +326,8 @@ public final class AdamW {
     }
 
     @Override
-    public void step(Map<String, INDArray> grads, double lr, int t) {
-      // torch's _single_tensor_adamw: coefficients cast to float32 by the tensor ops, bias
-      // corrections in double, the division by sqrt(bias_correction2) folded into a product.
-      double b1 = config.beta1();
-      double b2 = config.beta2();
-      Coefficients c =
-          new Coefficients(
-              (float) b1,
-              (float) (1 - b1),
-              (float) b2,
-              (float) (1 - b2),
-              (float) (1 / Math.sqrt(1 - Math.pow(b2, t))),
-              (float) config.eps(),
-              (float) (lr / (1 - Math.pow(b1, t))));
+    public void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
+      Coefficients c = coefficients(lr, t);
       float decay = (float) (1 - lr * config.weightDecay());
       for (Map.Entry<String, INDArray> e : params.entrySet()) {
         String name = e.getKey();
@@ -349,6 +373,110 @@ public final class AdamW {
       for (int k = 0; k < pieces.length; k++) {
         System.arraycopy(values, k * PIECE, pieces[k], 0, pieces[k].length);
       }
+    }
+  }
+
+  /**
+   * Step {@code t}'s scalars as torch's {@code _single_tensor_adamw} has them: coefficients cast to
+   * float32 by the tensor ops, bias corrections in double, the division by sqrt(bias_correction2)
+   * folded into a product.
+   */
+  private Coefficients coefficients(double lr, int t) {
+    double b1 = config.beta1();
+    double b2 = config.beta2();
+    return new Coefficients(
+        (float) b1,
+        (float) (1 - b1),
+        (float) b2,
+        (float) (1 - b2),
+        (float) (1 / Math.sqrt(1 - Math.pow(b2, t))),
+        (float) config.eps(),
+        (float) (lr / (1 - Math.pow(b1, t))));
+  }
+
+  /**
+   * {@link LoopEngine}'s loop with the moments in memory given from outside (shared by the members
+   * of a data-parallel group): each piece of a moment is copied into a small array, updated with
+   * the gradient's and the parameter's, and copied back, so the loop is the same vectorized one and
+   * computes the same bits.
+   */
+  private final class SharedEngine implements Engine {
+    private final Map<String, FloatBuffer> m = new LinkedHashMap<>();
+    private final Map<String, FloatBuffer> v = new LinkedHashMap<>();
+    private final float[] gPiece = new float[LoopEngine.PIECE];
+    private final float[] pPiece = new float[LoopEngine.PIECE];
+    private final float[] mPiece = new float[LoopEngine.PIECE];
+    private final float[] vPiece = new float[LoopEngine.PIECE];
+
+    SharedEngine(ByteBuffer memory) {
+      long total = 0;
+      for (INDArray p : params.values()) {
+        total += p.length();
+        if (p.dataType() != DataType.FLOAT || !Nd4j.getEnvironment().isCPU()) {
+          throw new IllegalArgumentException("shared moments need FLOAT parameters on the CPU");
+        }
+      }
+      if (!memory.isDirect() || memory.capacity() < 8 * total) {
+        throw new IllegalArgumentException(
+            "the moments' memory must be direct and hold " + 2 * total + " floats");
+      }
+      FloatBuffer all = memory.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+      long at = 0;
+      for (Map.Entry<String, INDArray> e : params.entrySet()) {
+        int length = Math.toIntExact(e.getValue().length());
+        m.put(e.getKey(), all.slice(Math.toIntExact(at), length));
+        v.put(e.getKey(), all.slice(Math.toIntExact(total + at), length));
+        at += length;
+      }
+    }
+
+    @Override
+    public void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
+      Coefficients c = coefficients(lr, t);
+      float decay = (float) (1 - lr * config.weightDecay());
+      for (Map.Entry<String, INDArray> e : params.entrySet()) {
+        String name = e.getKey();
+        if (!names.contains(name)) {
+          continue;
+        }
+        INDArray g = grads.get(name);
+        FloatBuffer gb = (g.isView() ? g.dup('c') : g).data().asNioFloat();
+        FloatBuffer pb = e.getValue().data().asNioFloat();
+        FloatBuffer mb = m.get(name);
+        FloatBuffer vb = v.get(name);
+        float keep = decayed.contains(name) ? decay : 1f;
+        int n = mb.capacity();
+        for (int start = 0; start < n; start += LoopEngine.PIECE) {
+          int len = Math.min(LoopEngine.PIECE, n - start);
+          gb.get(start, gPiece, 0, len);
+          pb.get(start, pPiece, 0, len);
+          mb.get(start, mPiece, 0, len);
+          vb.get(start, vPiece, 0, len);
+          update(gPiece, pPiece, mPiece, vPiece, len, keep, c);
+          pb.put(start, pPiece, 0, len);
+          mb.put(start, mPiece, 0, len);
+          vb.put(start, vPiece, 0, len);
+        }
+      }
+    }
+
+    @Override
+    public INDArray moment(String name, boolean second) {
+      return Nd4j.create(momentFloats(name, second), params.get(name).shape(), 'c');
+    }
+
+    @Override
+    public float[] momentFloats(String name, boolean second) {
+      FloatBuffer b = (second ? v : m).get(name);
+      float[] out = new float[b.capacity()];
+      b.get(0, out);
+      return out;
+    }
+
+    @Override
+    public void restore(String name, INDArray mi, INDArray vi) {
+      m.get(name).put(0, mi.dup('c').castTo(DataType.FLOAT).data().asFloat());
+      v.get(name).put(0, vi.dup('c').castTo(DataType.FLOAT).data().asFloat());
     }
   }
 
@@ -411,7 +539,7 @@ public final class AdamW {
     }
 
     @Override
-    public void step(Map<String, INDArray> grads, double lr, int t) {
+    public void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
       boolean single = params.values().iterator().next().dataType() == DataType.FLOAT;
       // The op keeps the moments with 1 - beta computed in the parameters' type, which for
       // float32 is the float beta's complement (0.999 becomes 0.99900001287); the bias

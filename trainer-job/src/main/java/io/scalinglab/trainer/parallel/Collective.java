@@ -39,12 +39,13 @@ public interface Collective extends AutoCloseable {
   /**
    * Memory for this member's gradients that every member can read, when the members share a host
    * and the transport allows it; null otherwise (then {@link #sumFloats} is the way). Every member
-   * calls it at the same point with the same {@code floats}, and all get a {@link SharedSum} or all
+   * calls it at the same point with the same {@code sizes}, and all get a {@link SharedSum} or all
    * get null.
    *
+   * @param sizes the floats of each parameter's gradient, in the order they lie in memory
    * @throws CollectiveException if a peer is gone or sent something else
    */
-  default SharedSum share(long floats) {
+  default SharedSum share(long[] sizes) {
     return null;
   }
 
@@ -90,11 +91,45 @@ public interface Collective extends AutoCloseable {
     /**
      * Replaces every member's gradients with Σ over ranks, in rank order, of {@code factor_r ·
      * gradients_r} (each product rounded to float32, as the TCP sum's members weight theirs before
-     * sending); returns Σ over ranks of {@code loss_r}, in rank order from 0.
+     * sending); returns Σ over ranks of {@code loss_r}, in rank order from 0. Once the optimizer is
+     * sharded ({@link #shardOptimizer}) only the gradients of this member's own parameters hold the
+     * sum.
      *
      * @throws CollectiveException if a peer is gone or out of step
      */
     double sum(float factor, double loss);
+
+    /**
+     * From now on each member clips and steps only its own parameters ({@link #ownedParameters}),
+     * from its own sums: {@link #sum} leaves the other parameters' gradients as they were, every
+     * member's parameters and AdamW moments live in {@link #parameters} and {@link #moments}, and
+     * each step ends with {@link #stepped}. Every member calls it at the same point.
+     */
+    void shardOptimizer();
+
+    /** The parameters' values, float32 end to end as the gradients lie, shared by every member. */
+    ByteBuffer parameters();
+
+    /** Memory for AdamW's two moments of every parameter (twice the gradients' floats), shared. */
+    ByteBuffer moments();
+
+    /** The parameters this member steps, by index in the order of {@code sizes}: {from, to}. */
+    int[] ownedParameters();
+
+    /**
+     * The sum over every parameter, in order, of the sums of squares of its summed gradient, each
+     * given by the member that owns it ({@code owned}: this member's, in order).
+     *
+     * @throws CollectiveException if a peer is gone or out of step
+     */
+    double sumOfSquares(double[] owned);
+
+    /**
+     * Waits until every member has stepped its parameters: the end of a sharded step.
+     *
+     * @throws CollectiveException if a peer is gone or out of step
+     */
+    void stepped();
   }
 
   /** A peer that is gone, or out of step. */

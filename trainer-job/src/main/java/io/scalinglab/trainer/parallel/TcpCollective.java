@@ -49,6 +49,8 @@ public final class TcpCollective implements Collective {
   static final int READY = 4;
   static final int SUMMED = 5;
   static final int DONE = 6;
+  static final int NORMS = 7;
+  static final int STEPPED = 8;
   private static final int MAX_NOTE_BYTES = 1 << 16;
   private static final int HEADER_BYTES = 16;
   private static final int SOCKET_BUFFER = 4 << 20;
@@ -283,11 +285,11 @@ public final class TcpCollective implements Collective {
    * every member alike.
    */
   @Override
-  public SharedSum share(long floats) {
+  public SharedSum share(long[] sizes) {
     String host = host(addresses.get(rank));
     boolean oneHost = addresses.stream().allMatch(a -> host(a).equals(host));
     try {
-      SharedMemorySum s = SharedMemorySum.open(this, floats, sharedMemory && oneHost);
+      SharedMemorySum s = SharedMemorySum.open(this, sizes, sharedMemory && oneHost);
       if (s != null) {
         transport = "shared-memory";
       }

@@ -12,6 +12,7 @@ import io.scalinglab.trainer.optim.AdamW;
 import io.scalinglab.trainer.optim.GradClip;
 import io.scalinglab.trainer.optim.LrSchedule;
 import io.scalinglab.trainer.optim.OptimConfig;
+import io.scalinglab.trainer.parallel.OptimizerShards;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -39,6 +40,14 @@ final class TrainLoop {
 
     /** The loss on the run's validation data, as the model is now. */
     double validationLoss();
+
+    /**
+     * How a data-parallel member splits the optimizer step with its peers, or null when it steps
+     * every parameter itself.
+     */
+    default OptimizerShards optimizerShards() {
+      return null;
+    }
   }
 
   /**
@@ -181,11 +190,15 @@ final class TrainLoop {
     String status = "done";
     // A run that stopped by convergence but died before its result was written resumes here.
     String reason = convergedReason(p);
+    OptimizerShards shards = model.optimizerShards();
     while (reason == null && step < t.maxSteps()) {
       double lr = LrSchedule.at(step, optim);
       Gpt.Step s = meanOverMicroBatches(model, step, t.gradAccum());
       Map<String, INDArray> grads = s.grads();
-      double norm = GradClip.clipGlobalNorm(grads, t.gradClip());
+      double norm =
+          shards == null
+              ? GradClip.clipGlobalNorm(grads, t.gradClip())
+              : shards.clipGlobalNorm(grads, t.gradClip());
       Optional<String> diverged = Divergence.check(s.loss(), norm, step, lr);
       if (diverged.isPresent()) {
         status = "diverged";
@@ -193,7 +206,12 @@ final class TrainLoop {
         log.accept("run " + runId + " diverged: " + reason);
         break;
       }
-      opt.step(grads, lr);
+      if (shards == null) {
+        opt.step(grads, lr);
+      } else {
+        opt.step(grads, lr, shards.owned());
+        shards.stepped();
+      }
       step++;
       p.tokensSeen += units.perStep();
       double elapsed = (System.nanoTime() - loopStart) / 1e9;

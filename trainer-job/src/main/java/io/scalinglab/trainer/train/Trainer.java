@@ -25,6 +25,7 @@ import io.scalinglab.trainer.model.LanguageModels;
 import io.scalinglab.trainer.optim.AdamW;
 import io.scalinglab.trainer.optim.OptimConfig;
 import io.scalinglab.trainer.parallel.Collective;
+import io.scalinglab.trainer.parallel.OptimizerShards;
 import io.scalinglab.trainer.pretrained.Gpt2Weights;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -178,12 +179,27 @@ public final class Trainer {
         gpt instanceof GptKernel k && k.shards() > 1
             ? "CPU backend, each batch in " + k.shards() + " data-parallel shards of one thread"
             : Backends.describe();
+    // members that share memory step the optimizer in shards: the parameters move there first
+    OptimizerShards shards = group == null ? null : gpt.shardOptimizer();
     if (group != null) {
       where += ", data-parallel task " + group.rank() + " of " + group.size();
     }
+    if (group != null && group.size() > 1) {
+      where +=
+          shards == null
+              ? ", gradients summed over TCP"
+              : ", gradients summed through shared memory, each task stepping "
+                  + shards.owned().size()
+                  + " of the "
+                  + gpt.params().size()
+                  + " parameters";
+    }
     log.accept("run " + spec.runId() + " on the " + where);
     OptimConfig oc = spec.optim();
-    AdamW opt = new AdamW(oc, gpt.params());
+    AdamW opt =
+        shards == null
+            ? new AdamW(oc, gpt.params())
+            : new AdamW(oc, gpt.params(), shards.moments());
     Progress p = harness.progress(Numerics.of(gpt, t.threads(), spec.dataParallel()));
     TrainLoop loop = harness.loop(oc);
     int step = harness.resume(loop, gpt::loadParams, opt, p);
@@ -215,6 +231,11 @@ public final class Trainer {
           @Override
           public double validationLoss() {
             return evaluate(gpt, evalBatches);
+          }
+
+          @Override
+          public OptimizerShards optimizerShards() {
+            return shards;
           }
         };
     TrainLoop.Outcome o =
