@@ -156,6 +156,10 @@ class DataParallelIT {
       JsonNode result = result(b);
       assertEquals(2, result.path("numerics").path("train.data-parallel").asInt());
       assertEquals(1, result.path("numerics").path("train.threads").asInt());
+      assertEquals(
+          "shared-memory",
+          result.path("data_parallel").path("transport").asText(),
+          sweep + ": two executors on one host sum through shared memory");
     }
     assertEquals(2, result(a).path("numerics").path("train.threads").asInt());
     assertTrue(store.temporaryLeftovers(store.sweepDir("killed")).isEmpty(), "no temporary files");

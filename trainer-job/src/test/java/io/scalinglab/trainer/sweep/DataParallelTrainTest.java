@@ -66,28 +66,38 @@ class DataParallelTrainTest {
     RunSpec a = RunSpec.resolve(threads, store);
     RunResult two = new Trainer(store, a, line -> {}).run();
 
-    ScalinglabConfig dp = config("tasks", "train.data-parallel=2");
-    RunSpec b = RunSpec.resolve(dp, store);
-    assertEquals(a.runId(), b.runId(), "W is how a run computes, not what: the same id");
-    List<String> log = new ArrayList<>();
-    RunResult tasks = DataParallelTrain.run(spark, dp, store, log::add);
+    // on one host: shared memory with the optimizer in shards (auto), and over TCP
+    for (String transport : List.of("auto", "tcp")) {
+      ScalinglabConfig dp =
+          config(
+              "tasks-" + transport,
+              "train.data-parallel=2",
+              "train.data-parallel-transport=" + transport);
+      RunSpec b = RunSpec.resolve(dp, store);
+      assertEquals(a.runId(), b.runId(), "W is how a run computes, not what: the same id");
+      List<String> log = new ArrayList<>();
+      RunResult tasks = DataParallelTrain.run(spark, dp, store, log::add);
 
-    assertEquals("done", tasks.status());
-    assertEquals(column(store, a, 2), column(store, b, 2), "train_loss of every step");
-    assertEquals(column(store, a, 3), column(store, b, 3), "val_loss of every evaluation");
-    assertEquals(two.toJson().path("val_loss_final"), tasks.toJson().path("val_loss_final"));
-    JsonNode result = store.readJson(new org.apache.hadoop.fs.Path(b.runDir(), "result.json"));
-    assertEquals(2, result.path("numerics").path("train.data-parallel").asInt());
-    assertEquals(2, result.path("data_parallel").path("tasks").asInt());
-    assertEquals(8, result.path("data_parallel").path("gradient_sums").asInt(), "one a step");
-    assertTrue(log.stream().anyMatch(l -> l.contains("trains on 2 tasks")), log.toString());
-    assertEquals(
-        "done",
-        store
-            .readJson(new org.apache.hadoop.fs.Path(b.runDir(), "manifest.json"))
-            .path("status")
-            .asText(),
-        "rank 0 wrote the manifest");
+      assertEquals("done", tasks.status());
+      assertEquals(column(store, a, 2), column(store, b, 2), transport + ": every train_loss");
+      assertEquals(column(store, a, 3), column(store, b, 3), transport + ": every val_loss");
+      assertEquals(two.toJson().path("val_loss_final"), tasks.toJson().path("val_loss_final"));
+      JsonNode result = store.readJson(new org.apache.hadoop.fs.Path(b.runDir(), "result.json"));
+      assertEquals(2, result.path("numerics").path("train.data-parallel").asInt());
+      JsonNode parallel = result.path("data_parallel");
+      assertEquals(2, parallel.path("tasks").asInt());
+      assertEquals(8, parallel.path("gradient_sums").asInt(), "one a step");
+      assertEquals(
+          transport.equals("auto") ? "shared-memory" : "tcp", parallel.path("transport").asText());
+      assertTrue(log.stream().anyMatch(l -> l.contains("trains on 2 tasks")), log.toString());
+      assertEquals(
+          "done",
+          store
+              .readJson(new org.apache.hadoop.fs.Path(b.runDir(), "manifest.json"))
+              .path("status")
+              .asText(),
+          "rank 0 wrote the manifest");
+    }
   }
 
   @Test
