@@ -31,7 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * shard {@code rank}, and cuts that part into its own shards; the weights stay each shard's share
  * of the whole batch. Its weighted sum of gradients then goes into the group's sum (in rank order),
  * and its weighted loss into the group's, so W members of one thread each compute what one model of
- * W threads computes, bit for bit.
+ * W threads computes, bit for bit. When the members share a host ({@link Collective#share}), the
+ * first replica's gradients live in shared memory, where the group sums them in place; and once the
+ * trainer asks ({@link #shardOptimizer}), the parameters too, each member stepping its own.
  */
 final class KernelShards {
   private final GptConfig config;

@@ -36,6 +36,9 @@ import java.util.function.BooleanSupplier;
  * fail and retry. Its ring also sums each segment starting at a different rank, so for W ≥ 3 the
  * result is not the order one JVM's threads sum in (21% of elements differed at W = 3).
  *
+ * <p>Members on one host sum through shared memory instead ({@link #share}, {@link
+ * SharedMemorySum}), the connections then carrying only the signals that say when to read.
+ *
  * <p>A member that Spark has killed ({@code abandoned}) closes its connections within 200 ms, so
  * its peers fail too instead of waiting; a peer whose process died is seen at once (the connection
  * closes). Every message carries its operation and length, so members out of step fail with a
