@@ -280,17 +280,43 @@ public final class AdamW {
   }
 
   /** Where the moments live and how a step is computed. */
-  private interface Engine {
+  private abstract class Engine {
     /** Steps the parameters named in {@code names} (all of them, but for the shared engine). */
-    void step(Map<String, INDArray> grads, double lr, int t, Set<String> names);
+    abstract void step(Map<String, INDArray> grads, double lr, int t, Set<String> names);
 
     /** A copy of one moment, in the parameter's shape and type. */
-    INDArray moment(String name, boolean second);
+    INDArray moment(String name, boolean second) {
+      return Nd4j.create(momentFloats(name, second), params.get(name).shape(), 'c');
+    }
 
     /** One moment as float32 in C order, a copy. */
-    float[] momentFloats(String name, boolean second);
+    abstract float[] momentFloats(String name, boolean second);
 
-    void restore(String name, INDArray m, INDArray v);
+    abstract void restore(String name, INDArray m, INDArray v);
+
+    /**
+     * The Java loop's step, for the engines that run it: each parameter of {@code names} with its
+     * gradient's and its own float32 values, and its weight decay factor.
+     */
+    void loop(Map<String, INDArray> grads, double lr, int t, Set<String> names, Stepper stepper) {
+      Coefficients c = coefficients(lr, t);
+      float decay = (float) (1 - lr * config.weightDecay());
+      for (Map.Entry<String, INDArray> e : params.entrySet()) {
+        String name = e.getKey();
+        if (names.contains(name)) {
+          INDArray g = grads.get(name);
+          FloatBuffer gb = (g.isView() ? g.dup('c') : g).data().asNioFloat();
+          FloatBuffer pb = e.getValue().data().asNioFloat();
+          stepper.step(name, gb, pb, decayed.contains(name) ? decay : 1f, c);
+        }
+      }
+    }
+  }
+
+  /** One parameter's step in {@link Engine#loop}. */
+  @FunctionalInterface
+  private interface Stepper {
+    void step(String name, FloatBuffer g, FloatBuffer p, float keep, Coefficients c);
   }
 
   /**
@@ -300,7 +326,7 @@ public final class AdamW {
    * moments are stored in pieces too, so that every array in the loop is indexed by the same {@code
    * i}: with a different offset per array the JIT does not vectorize it (measured: 4 times slower).
    */
-  private final class LoopEngine implements Engine {
+  private final class LoopEngine extends Engine {
     /** Values per piece: 64 KiB per array, so the loop's working set stays in the L2 cache. */
     static final int PIECE = 1 << 14;
 
@@ -326,35 +352,28 @@ public final class AdamW {
     }
 
     @Override
-    public void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
-      Coefficients c = coefficients(lr, t);
-      float decay = (float) (1 - lr * config.weightDecay());
-      for (Map.Entry<String, INDArray> e : params.entrySet()) {
-        String name = e.getKey();
-        INDArray g = grads.get(name);
-        FloatBuffer gb = (g.isView() ? g.dup('c') : g).data().asNioFloat();
-        FloatBuffer pb = e.getValue().data().asNioFloat();
-        float keep = decayed.contains(name) ? decay : 1f;
-        float[][] ms = m.get(name);
-        float[][] vs = v.get(name);
-        for (int k = 0; k < ms.length; k++) {
-          int start = k * PIECE;
-          int len = ms[k].length;
-          gb.get(start, gPiece, 0, len);
-          pb.get(start, pPiece, 0, len);
-          update(gPiece, pPiece, ms[k], vs[k], len, keep, c);
-          pb.put(start, pPiece, 0, len);
-        }
-      }
+    void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
+      loop(
+          grads,
+          lr,
+          t,
+          names,
+          (name, gb, pb, keep, c) -> {
+            float[][] ms = m.get(name);
+            float[][] vs = v.get(name);
+            for (int k = 0; k < ms.length; k++) {
+              int start = k * PIECE;
+              int len = ms[k].length;
+              gb.get(start, gPiece, 0, len);
+              pb.get(start, pPiece, 0, len);
+              update(gPiece, pPiece, ms[k], vs[k], len, keep, c);
+              pb.put(start, pPiece, 0, len);
+            }
+          });
     }
 
     @Override
-    public INDArray moment(String name, boolean second) {
-      return Nd4j.create(momentFloats(name, second), params.get(name).shape(), 'c');
-    }
-
-    @Override
-    public float[] momentFloats(String name, boolean second) {
+    float[] momentFloats(String name, boolean second) {
       float[][] pieces = (second ? v : m).get(name);
       float[] out = new float[Math.toIntExact(params.get(name).length())];
       for (int k = 0; k < pieces.length; k++) {
@@ -364,7 +383,7 @@ public final class AdamW {
     }
 
     @Override
-    public void restore(String name, INDArray mi, INDArray vi) {
+    void restore(String name, INDArray mi, INDArray vi) {
       fill(m.get(name), mi.dup('c').castTo(DataType.FLOAT).data().asFloat());
       fill(v.get(name), vi.dup('c').castTo(DataType.FLOAT).data().asFloat());
     }
@@ -400,7 +419,7 @@ public final class AdamW {
    * the gradient's and the parameter's, and copied back, so the loop is the same vectorized one and
    * computes the same bits.
    */
-  private final class SharedEngine implements Engine {
+  private final class SharedEngine extends Engine {
     private final Map<String, FloatBuffer> m = new LinkedHashMap<>();
     private final Map<String, FloatBuffer> v = new LinkedHashMap<>();
     private final float[] gPiece = new float[LoopEngine.PIECE];
@@ -431,42 +450,32 @@ public final class AdamW {
     }
 
     @Override
-    public void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
-      Coefficients c = coefficients(lr, t);
-      float decay = (float) (1 - lr * config.weightDecay());
-      for (Map.Entry<String, INDArray> e : params.entrySet()) {
-        String name = e.getKey();
-        if (!names.contains(name)) {
-          continue;
-        }
-        INDArray g = grads.get(name);
-        FloatBuffer gb = (g.isView() ? g.dup('c') : g).data().asNioFloat();
-        FloatBuffer pb = e.getValue().data().asNioFloat();
-        FloatBuffer mb = m.get(name);
-        FloatBuffer vb = v.get(name);
-        float keep = decayed.contains(name) ? decay : 1f;
-        int n = mb.capacity();
-        for (int start = 0; start < n; start += LoopEngine.PIECE) {
-          int len = Math.min(LoopEngine.PIECE, n - start);
-          gb.get(start, gPiece, 0, len);
-          pb.get(start, pPiece, 0, len);
-          mb.get(start, mPiece, 0, len);
-          vb.get(start, vPiece, 0, len);
-          update(gPiece, pPiece, mPiece, vPiece, len, keep, c);
-          pb.put(start, pPiece, 0, len);
-          mb.put(start, mPiece, 0, len);
-          vb.put(start, vPiece, 0, len);
-        }
-      }
+    void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
+      loop(
+          grads,
+          lr,
+          t,
+          names,
+          (name, gb, pb, keep, c) -> {
+            FloatBuffer mb = m.get(name);
+            FloatBuffer vb = v.get(name);
+            int n = mb.capacity();
+            for (int start = 0; start < n; start += LoopEngine.PIECE) {
+              int len = Math.min(LoopEngine.PIECE, n - start);
+              gb.get(start, gPiece, 0, len);
+              pb.get(start, pPiece, 0, len);
+              mb.get(start, mPiece, 0, len);
+              vb.get(start, vPiece, 0, len);
+              update(gPiece, pPiece, mPiece, vPiece, len, keep, c);
+              pb.put(start, pPiece, 0, len);
+              mb.put(start, mPiece, 0, len);
+              vb.put(start, vPiece, 0, len);
+            }
+          });
     }
 
     @Override
-    public INDArray moment(String name, boolean second) {
-      return Nd4j.create(momentFloats(name, second), params.get(name).shape(), 'c');
-    }
-
-    @Override
-    public float[] momentFloats(String name, boolean second) {
+    float[] momentFloats(String name, boolean second) {
       FloatBuffer b = (second ? v : m).get(name);
       float[] out = new float[b.capacity()];
       b.get(0, out);
@@ -474,7 +483,7 @@ public final class AdamW {
     }
 
     @Override
-    public void restore(String name, INDArray mi, INDArray vi) {
+    void restore(String name, INDArray mi, INDArray vi) {
       m.get(name).put(0, mi.dup('c').castTo(DataType.FLOAT).data().asFloat());
       v.get(name).put(0, vi.dup('c').castTo(DataType.FLOAT).data().asFloat());
     }
@@ -512,7 +521,7 @@ public final class AdamW {
   }
 
   /** ND4J's fused {@code adam_updater} op, for float64 and for backends other than the CPU. */
-  private final class OpEngine implements Engine {
+  private final class OpEngine extends Engine {
     private final Map<String, INDArray> m = new LinkedHashMap<>();
     private final Map<String, INDArray> v = new LinkedHashMap<>();
 
@@ -539,7 +548,7 @@ public final class AdamW {
     }
 
     @Override
-    public void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
+    void step(Map<String, INDArray> grads, double lr, int t, Set<String> names) {
       boolean single = params.values().iterator().next().dataType() == DataType.FLOAT;
       // The op keeps the moments with 1 - beta computed in the parameters' type, which for
       // float32 is the float beta's complement (0.999 becomes 0.99900001287); the bias
@@ -572,17 +581,17 @@ public final class AdamW {
     }
 
     @Override
-    public INDArray moment(String name, boolean second) {
+    INDArray moment(String name, boolean second) {
       return (second ? v : m).get(name).dup('c');
     }
 
     @Override
-    public float[] momentFloats(String name, boolean second) {
+    float[] momentFloats(String name, boolean second) {
       return (second ? v : m).get(name).castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
     @Override
-    public void restore(String name, INDArray mi, INDArray vi) {
+    void restore(String name, INDArray mi, INDArray vi) {
       m.get(name).assign(mi);
       v.get(name).assign(vi);
     }

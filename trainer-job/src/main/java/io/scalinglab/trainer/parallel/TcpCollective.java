@@ -482,18 +482,12 @@ public final class TcpCollective implements Collective {
 
   /** Reads peer {@code j}'s next message, which must be {@code op} of {@code into}'s size. */
   private void receive(int j, int op, ByteBuffer into) throws IOException {
-    ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES);
-    readFully(peers[j], header);
-    header.flip();
-    int gotOp = header.getInt();
-    int from = header.getInt();
-    long length = header.getLong();
-    if (gotOp != op || from != j || length != into.remaining()) {
+    long length = header(j, op);
+    if (length != into.remaining()) {
       throw new IOException(
           String.format(
-              "rank %d sent operation %d of %d bytes where rank %d expected operation %d of %d"
-                  + " bytes: the members are out of step",
-              from, gotOp, length, rank, op, into.remaining()));
+              "rank %d sent %d bytes where rank %d expected %d: the members are out of step",
+              j, length, rank, into.remaining()));
     }
     readFully(peers[j], into);
   }
