@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
 
 /**
  * The live metrics of one training run, tagged {@code sweep}, {@code run}, {@code model} and {@code
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The run's thread records each step with {@link #step} and each evaluation with {@link #eval},
  * and ends with {@link #finished}, which also pushes the run's final values to the Pushgateway when
  * one is configured. Values are plain volatile fields read by the gauges on scrape, so recording
- * costs a few writes and never blocks; one thread records, any number scrape.
+ * costs a few writes, and waits only while a scrape reads (so a scrape sees one step's values
+ * together); one thread records, any number scrape.
  */
 public final class RunMetrics {
   /** The statuses {@link #finished} accepts, as the trainer writes them to result.json. */
@@ -112,19 +114,31 @@ public final class RunMetrics {
       double tokensPerSecond,
       double mfu,
       double stepSeconds) {
-    this.step = step;
-    this.tokens = Math.max(this.tokens, tokens);
-    this.loss = trainLoss;
-    this.lr = lr;
-    this.norm = gradNorm;
-    this.tps = tokensPerSecond;
-    this.mfu = mfu;
-    this.seconds = stepSeconds;
+    Lock lock = hub.recordLock();
+    lock.lock();
+    try {
+      this.step = step;
+      this.tokens = Math.max(this.tokens, tokens);
+      this.loss = trainLoss;
+      this.lr = lr;
+      this.norm = gradNorm;
+      this.tps = tokensPerSecond;
+      this.mfu = mfu;
+      this.seconds = stepSeconds;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Records a validation loss. */
   public void eval(double valLoss) {
-    this.val = valLoss;
+    Lock lock = hub.recordLock();
+    lock.lock();
+    try {
+      this.val = valLoss;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /**

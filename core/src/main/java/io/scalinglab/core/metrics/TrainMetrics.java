@@ -10,6 +10,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class TrainMetrics {
   private static final MetricsSettings OFF = new MetricsSettings(0, "0.0.0.0", "", "scalinglab");
 
   private final PrometheusMeterRegistry registry;
+  private final ReentrantReadWriteLock recording = new ReentrantReadWriteLock();
   private final Map<List<String>, RunMetrics> runs = new HashMap<>();
   private final ArrayDeque<RunMetrics> finishedRuns = new ArrayDeque<>();
   private final Map<String, SweepMetrics> sweeps = new HashMap<>();
@@ -87,7 +90,7 @@ public final class TrainMetrics {
       return this;
     }
     endpoint = asked;
-    server = ScrapeServer.start(settings.host(), settings.port(), registry::scrape).orElse(null);
+    server = ScrapeServer.start(settings.host(), settings.port(), this::scrape).orElse(null);
     return this;
   }
 
@@ -96,9 +99,26 @@ public final class TrainMetrics {
     return server == null ? 0 : server.port();
   }
 
-  /** Everything this JVM exports, in the Prometheus text format, as {@code /metrics} serves it. */
+  /**
+   * Everything this JVM exports, in the Prometheus text format, as {@code /metrics} serves it: read
+   * while no run is recording, so a scrape shows every run's values of one step (its step, loss,
+   * learning rate … together), never the step of one and the loss of the last.
+   */
   public String scrape() {
-    return registry.scrape();
+    recording.writeLock().lock();
+    try {
+      return registry.scrape();
+    } finally {
+      recording.writeLock().unlock();
+    }
+  }
+
+  /**
+   * Held (shared) while a run records a step's values: runs record at once, and wait only while
+   * {@link #scrape} reads.
+   */
+  Lock recordLock() {
+    return recording.readLock();
   }
 
   /**

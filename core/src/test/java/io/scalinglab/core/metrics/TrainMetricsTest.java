@@ -81,6 +81,38 @@ class TrainMetricsTest {
         Optional.of(2.5), Samples.parse(hub.scrape()).value("scalinglab_train_loss", RUN_1));
   }
 
+  /**
+   * A scrape while a run records shows one step's values together: never the new step with the last
+   * step's loss (a run records each step's numbers one after another).
+   */
+  @Test
+  void aScrapeShowsEveryValueOfOneStep() throws Exception {
+    hub.start(serving(0));
+    RunMetrics run = hub.forRun("s", "r1", "m", "d");
+    run.step(1, 1, 1.0, 1.0, 1.0, 1, 0.01, 0.1);
+    ExecutorService recorder = Executors.newSingleThreadExecutor();
+    try {
+      Future<?> steps =
+          recorder.submit(
+              () -> {
+                for (int step = 2; step < 200_000; step++) {
+                  run.step(step, step, step, step, step, step, 0.01, 0.1);
+                }
+              });
+      int scrapes = 0;
+      while (!steps.isDone() || scrapes < 50) {
+        Samples samples = Samples.parse(hub.scrape());
+        double step = samples.value("scalinglab_step", RUN_1).orElseThrow();
+        assertEquals(step, samples.value("scalinglab_train_loss", RUN_1).orElseThrow(), "loss");
+        assertEquals(step, samples.value("scalinglab_learning_rate", RUN_1).orElseThrow(), "lr");
+        scrapes++;
+      }
+      steps.get();
+    } finally {
+      recorder.shutdownNow();
+    }
+  }
+
   @Test
   void servesRecordedStepsWithTheirTags() throws Exception {
     int asked = freePort();
