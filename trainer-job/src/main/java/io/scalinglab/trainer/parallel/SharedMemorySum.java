@@ -20,10 +20,11 @@ import java.security.SecureRandom;
  * carry only the signals that say when to read. The vector is cut into one segment per member at
  * parameter boundaries ({@link #cuts}). Per sum: every member says its gradients (and its loss and
  * weight, in its file's header) are ready; member r sums segment r of every member's gradients in
- * rank order into its own; then, unless the members step their optimizer in shards, every member
- * says so, copies the other segments' sums from their owners, and says when it is done reading,
- * which its peers wait for before they write their gradients again. The CPU work is what one JVM's
- * threads do to sum their shards, with no copies into and out of sockets.
+ * rank order into its own and says so; unless the members step their optimizer in shards, every
+ * member then copies the other segments' sums from their owners and says when it is done reading. A
+ * member waits for the last of these signals before it next writes its gradients (or sends anything
+ * else). The CPU work is what one JVM's threads do to sum their shards, with no copies into and out
+ * of sockets.
  *
  * <p>Sharded ({@link #shardOptimizer}): rank 0's second file holds the parameters and AdamW's two
  * moments, which every member maps; member r clips and steps only the parameters of segment r, from
@@ -233,11 +234,14 @@ final class SharedMemorySum implements SharedSum {
         losses += regions[r].getDouble(LOSS_AT);
       }
       addSegment(factors);
+      group.signal(TcpCollective.SUMMED, seq);
       // read from the peers: their copies of this member's segment (and, unsharded, the other
       // segments' sums)
       long read = 4L * (size - 1) * segment(rank);
-      if (!sharded) {
-        group.signal(TcpCollective.SUMMED, seq);
+      if (sharded) {
+        // the peers may still be reading this member's gradients: the next write waits for them
+        group.awaitLater(TcpCollective.SUMMED, seq);
+      } else {
         group.await(TcpCollective.SUMMED, seq);
         for (int j = 0; j < size; j++) {
           if (j != rank) {

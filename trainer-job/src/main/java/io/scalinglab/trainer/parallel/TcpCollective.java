@@ -343,8 +343,12 @@ public final class TcpCollective implements Collective {
     }
   }
 
-  /** Waits until every peer has said {@link #signal}{@code (op, seq)}. */
+  /**
+   * Waits until every peer has said {@link #signal}{@code (op, seq)}, after reading any signal
+   * {@link #awaitLater} deferred (it comes first).
+   */
   void await(int op, long seq) throws IOException {
+    settle();
     for (int j = 0; j < size; j++) {
       if (j != rank) {
         long got = header(j, op);

@@ -100,6 +100,31 @@ class DataParallelTrainTest {
     }
   }
 
+  /**
+   * With two micro-batches a step the tasks sum through shared memory twice before each sharded
+   * optimizer step: the second micro-batch's gradients must not be written while a peer still reads
+   * the first's.
+   */
+  @Test
+  void withGradientAccumulationTheTasksStillTrainWhatTwoThreadsTrain() throws Exception {
+    ScalinglabConfig threads = config("accum-threads", "train.threads=2", "train.grad-accum=2");
+    ResultsStore store = store(threads);
+    RunSpec a = RunSpec.resolve(threads, store);
+    new Trainer(store, a, line -> {}).run();
+    ScalinglabConfig dp = config("accum-tasks", "train.data-parallel=2", "train.grad-accum=2");
+    RunSpec b = RunSpec.resolve(dp, store);
+    RunResult tasks = DataParallelTrain.run(spark, dp, store, line -> {});
+    assertEquals("done", tasks.status());
+    assertEquals(column(store, a, 2), column(store, b, 2), "train_loss of every step");
+    assertEquals(column(store, a, 3), column(store, b, 3), "val_loss of every evaluation");
+    JsonNode parallel =
+        store
+            .readJson(new org.apache.hadoop.fs.Path(b.runDir(), "result.json"))
+            .path("data_parallel");
+    assertEquals("shared-memory", parallel.path("transport").asText());
+    assertEquals(16, parallel.path("gradient_sums").asInt(), "one a micro-batch");
+  }
+
   @Test
   void aRunThatNeedsMoreSlotsThanTheClusterHasSaysSo() {
     ScalinglabConfig dp = config("three", "train.data-parallel=3");
