@@ -129,14 +129,6 @@ final class KernelShards {
     };
   }
 
-  private long gradientFloats() {
-    long total = 0;
-    for (INDArray g : replicas[0].grads.values()) {
-      total += g.length();
-    }
-    return total;
-  }
-
   /** How many shards a batch of enough windows is cut into. */
   int count() {
     return replicas.length;
@@ -245,7 +237,7 @@ final class KernelShards {
   private void sumAcrossGroup(float weight) {
     if (flat == null) {
       flat =
-          ByteBuffer.allocateDirect(Math.toIntExact(gradientFloats() * 4))
+          ByteBuffer.allocateDirect(Math.toIntExact(Arrays.stream(gradientSizes()).sum() * 4))
               .order(ByteOrder.nativeOrder());
     }
     FloatBuffer all = flat.clear().asFloatBuffer();
