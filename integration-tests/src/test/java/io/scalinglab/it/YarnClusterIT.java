@@ -122,7 +122,10 @@ class YarnClusterIT {
     List<Map<String, String>> onYarn = table("yarn/cluster/results.csv", "run_id");
     List<Map<String, String>> local = table("local/cluster/results.csv", "run_id");
     assertEquals(2, onYarn.size(), onYarn::toString);
-    sameRunsAndLosses(local, onYarn, 1e-5);
+    // Measured: the two runs' final validation losses differ by 6.3e-9 and 5.4e-10 (5.19 nats;
+    // the first steps' losses and norms equal to the csv's digits, the same numerics), far below
+    // one float32 step of a loss (4.8e-7 at 5.19): 1e-6 is two such steps.
+    sameRunsAndLosses(local, onYarn, 1e-6);
     for (Map<String, String> row : onYarn) {
       assertTrue(row.get("run_dir").startsWith(hdfs.uri() + "/yarn/"), row.get("run_dir"));
     }
