@@ -65,7 +65,14 @@ public final class RegressionTrainer {
   public RunResult run() {
     RunHarness harness =
         new RunHarness(
-            store, run.runDir(), manifest(), run.train(), run.resolvedConfigJson(), listener, log);
+            store,
+            run.runDir(),
+            manifest(),
+            run.train(),
+            run.resolvedConfigJson(),
+            listener,
+            log,
+            true);
     Optional<RunResult> finished = harness.finished();
     if (finished.isPresent()) {
       return finished.get();

@@ -37,21 +37,10 @@ final class RunHarness {
   private final Consumer<String> log;
   private final boolean writer;
 
-  /** The harness of the run {@code manifest} describes (status running, no provenance yet). */
-  RunHarness(
-      ResultsStore store,
-      Path runDir,
-      RunManifest manifest,
-      TrainSettings train,
-      String resolvedConfigJson,
-      Trainer.Listener listener,
-      Consumer<String> log) {
-    this(store, runDir, manifest, train, resolvedConfigJson, listener, log, true);
-  }
-
   /**
-   * As above; with {@code writer} false, the harness of a data-parallel member other than rank 0,
-   * which trains along but writes nothing (no manifest, checkpoint, metrics or result).
+   * The harness of the run {@code manifest} describes (status running, no provenance yet); with
+   * {@code writer} false, that of a data-parallel member other than rank 0, which trains along but
+   * writes nothing (no manifest, checkpoint, metrics or result).
    */
   RunHarness(
       ResultsStore store,

@@ -84,17 +84,6 @@ final class TrainLoop {
       TrainSettings t,
       OptimConfig optim,
       Trainer.Listener listener,
-      Consumer<String> log) {
-    this(store, runDir, runId, t, optim, listener, log, true);
-  }
-
-  TrainLoop(
-      ResultsStore store,
-      Path runDir,
-      String runId,
-      TrainSettings t,
-      OptimConfig optim,
-      Trainer.Listener listener,
       Consumer<String> log,
       boolean writer) {
     this.writer = writer;

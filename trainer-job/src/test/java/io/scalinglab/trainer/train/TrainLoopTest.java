@@ -132,7 +132,8 @@ class TrainLoopTest {
             t,
             oc,
             new Trainer.Listener() {},
-            log::add);
+            log::add,
+            true);
     return loop.run(
         model,
         gpt.params(),
