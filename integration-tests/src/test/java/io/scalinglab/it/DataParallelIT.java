@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DataParallelIT {
   @TempDir static Path tmp;
+  static HdfsStandalone fixture;
   static MiniHdfs hdfs;
   static StandaloneCluster cluster;
   static Path config;
@@ -42,12 +42,12 @@ class DataParallelIT {
 
   @BeforeAll
   static void start() throws IOException {
-    hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
-    String corpus = ClusterSweep.copyCorpus(hdfs);
-    config = tmp.resolve("data-parallel.conf");
-    Files.writeString(
-        config,
-        """
+    fixture =
+        HdfsStandalone.start(
+            tmp,
+            "data-parallel",
+            (fs, corpus) ->
+                """
         store.root = "%s/store"
         dataset {
           name = "tinystories-sample"
@@ -69,23 +69,18 @@ class DataParallelIT {
         }
         sweep { progress-interval = 2 }
         """
-            .formatted(hdfs.uri(), corpus));
-    store = ResultsStore.open(hdfs.uri() + "/store", new Configuration(hdfs.conf()));
-    cluster = StandaloneCluster.start(work(), 2, "2g");
-    StandaloneCluster.Submission s =
-        cluster.submit(
-            Duration.ofMinutes(4),
-            StandaloneCluster.jobArgs("trainer", config, List.of("prepare")));
-    assertEquals(0, s.exitCode(), () -> "prepare failed:" + cluster.logs());
+                    .formatted(fs, corpus));
+    hdfs = fixture.hdfs;
+    cluster = fixture.cluster;
+    config = fixture.config;
+    store = fixture.store;
+    fixture.prepare();
   }
 
   @AfterAll
   static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (hdfs != null) {
-      hdfs.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -252,7 +247,6 @@ class DataParallelIT {
   }
 
   static Path work() {
-    return Path.of(System.getProperty("scalinglab.it.work", "target/standalone"))
-        .resolve("data-parallel");
+    return HdfsStandalone.work("data-parallel");
   }
 }

@@ -19,7 +19,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -38,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProcessKillIT {
   @TempDir static Path tmp;
+  static HdfsStandalone fixture;
   static MiniHdfs hdfs;
   static StandaloneCluster cluster;
   static Path config;
@@ -45,12 +45,12 @@ class ProcessKillIT {
 
   @BeforeAll
   static void start() throws IOException {
-    hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
-    String corpus = ClusterSweep.copyCorpus(hdfs);
-    config = tmp.resolve("kill.conf");
-    Files.writeString(
-        config,
-        """
+    fixture =
+        HdfsStandalone.start(
+            tmp,
+            "process-kill",
+            (fs, corpus) ->
+                """
         store.root = "%s/store"
         dataset {
           name = "tinystories-sample"
@@ -79,21 +79,18 @@ class ProcessKillIT {
           lock-stale-after = 600
         }
         """
-            .formatted(hdfs.uri(), corpus));
-    Configuration conf = new Configuration(hdfs.conf());
-    store = ResultsStore.open(hdfs.uri() + "/store", conf);
-    cluster = StandaloneCluster.start(work(), 2, "2g");
-    StandaloneCluster.Submission s = submit(Duration.ofMinutes(4), "prepare");
-    assertEquals(0, s.exitCode(), () -> "prepare failed:" + cluster.logs());
+                    .formatted(fs, corpus));
+    hdfs = fixture.hdfs;
+    cluster = fixture.cluster;
+    config = fixture.config;
+    store = fixture.store;
+    fixture.prepare();
   }
 
   @AfterAll
   static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (hdfs != null) {
-      hdfs.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
@@ -293,8 +290,7 @@ class ProcessKillIT {
   }
 
   static Path work() {
-    return Path.of(System.getProperty("scalinglab.it.work", "target/standalone"))
-        .resolve("process-kill");
+    return HdfsStandalone.work("process-kill");
   }
 
   static boolean anyPathContains(org.apache.hadoop.fs.Path dir, String part) {

@@ -42,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
   @TempDir static Path tmp;
+  static HdfsStandalone fixture;
   static MiniHdfs hdfs;
   static StandaloneCluster cluster;
   static Path config;
@@ -50,21 +51,16 @@ class StandaloneClusterIT {
 
   @BeforeAll
   static void start() throws IOException {
-    hdfs = MiniHdfs.start(tmp.resolve("hdfs"), 1);
-    String corpus = ClusterSweep.copyCorpus(hdfs);
-    config = tmp.resolve("cluster-sweep.conf");
-    Files.writeString(config, ClusterSweep.config(hdfs.uri().toString(), corpus));
-    Path work = Path.of(System.getProperty("scalinglab.it.work", "target/standalone"));
-    cluster = StandaloneCluster.start(work.resolve("trainer"), 2, "2g");
+    fixture = HdfsStandalone.start(tmp, "trainer", ClusterSweep::config);
+    hdfs = fixture.hdfs;
+    cluster = fixture.cluster;
+    config = fixture.config;
   }
 
   @AfterAll
   static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
-    if (hdfs != null) {
-      hdfs.close();
+    if (fixture != null) {
+      fixture.close();
     }
   }
 
